@@ -1,0 +1,313 @@
+"""The command line: options in, one core call, output and exit codes out.
+
+Only this module touches stdout, stderr, exit codes and the real "today".
+Core modules are imported inside the commands, so ``--help`` and
+``--version`` do not pay for polars.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from crmkpi import __version__
+from crmkpi.errors import CrmkpiError, UsageError
+
+if TYPE_CHECKING:
+    from crmkpi.config import Config
+
+app = typer.Typer(
+    name="crmkpi",
+    help="KPI reports from CRM exports: churn, revenue, win rate … for a period, with comparisons.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Compare(StrEnum):
+    both = "both"
+    previous = "previous"
+    year_ago = "year_ago"
+    none = "none"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="YAML config (default: ./crmkpi.yaml, else the built-in KPI set)."
+    ),
+]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", "-d", help="Folder with the exports (default: the config's `data`)."),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        help="2026-10, 2026-Q3, 2026-W14, 2026, last-month, ytd, 2026-01-01..2026-03-31 …",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="What 'today' is, YYYY-MM-DD (default: today in the config timezone)."
+    ),
+]
+CompareOpt = Annotated[
+    Compare | None, typer.Option("--compare", help="Comparison periods (default: both).")
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="Output format (default: from --output's extension, else table)."
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file ({period}, {as_of}, {date} are filled in); - for stdout.",
+    ),
+]
+LenientOpt = Annotated[
+    bool,
+    typer.Option("--lenient", help="Skip bad rows (and say how many and why) instead of stopping."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
+]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"crmkpi: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """A CrmkpiError becomes its message on stderr and its exit code."""
+    try:
+        yield
+    except CrmkpiError as err:
+        raise _fail(str(err), err.exit_code) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crmkpi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """crmkpi: trustworthy KPI reports from CRM exports."""
+
+
+def _today(timezone: str) -> date:
+    try:
+        return datetime.now(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(
+            f"unknown timezone {timezone!r} (use an IANA name like Europe/Berlin)"
+        ) from exc
+
+
+def _as_of(text: str | None, cfg: Config) -> date:
+    if text is None:
+        return _today(cfg.timezone)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _config(config: Path | None, data: Path | None, compare: Compare | None) -> Config:
+    from crmkpi.config import COMPARISONS, find_config, load_config
+
+    cwd = Path.cwd()
+    cfg = load_config(find_config(config, cwd), cwd)
+    chosen = None
+    if compare is not None:
+        chosen = {"both": COMPARISONS, "none": ()}.get(compare.value, (compare.value,))
+    return cfg.with_overrides(data=data.resolve() if data else None, compare=chosen)
+
+
+def _emit(text: str, output: str | None, period: str, as_of: date) -> None:
+    from crmkpi.output import expand_output, write_atomic
+
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(expand_output(output, period=period, as_of=as_of, today=_today("UTC")), text)
+
+
+def _choose_format(fmt: Format | None, output: str | None) -> Format:
+    from crmkpi.output import format_for
+
+    if fmt is not None:
+        return fmt
+    if output and output != "-":
+        inferred = format_for(Path(output))
+        if inferred is None:
+            raise UsageError(
+                f"--output {output!r}: cannot tell the format from the extension; add --format"
+            )
+        return Format(inferred)
+    return Format.table
+
+
+def _warn(lines: tuple[str, ...], quiet: bool) -> None:
+    if not quiet:
+        for line in lines:
+            typer.echo(f"crmkpi: warning: {line}", err=True)
+
+
+@app.command()
+def report(
+    config: ConfigOpt = None,
+    data: DataOpt = None,
+    period: PeriodOpt = None,
+    as_of: AsOfOpt = None,
+    compare: CompareOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    lenient: LenientOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Compute and render the KPI set for a period. Example: crmkpi report -p last-month"""
+    from crmkpi.engine import run_report
+
+    with user_errors():
+        cfg = _config(config, data, compare)
+        chosen = _choose_format(fmt, output)
+        day = _as_of(as_of, cfg)
+        result = run_report(cfg, day, period_text=period, lenient=lenient)
+        text = _render(result, chosen, cfg, to_terminal=output is None and sys.stdout.isatty())
+        _emit(text, output, result.period.label, day)
+        if chosen != Format.table or output is not None:
+            _warn(result.warnings, quiet)
+
+
+def _render(result: object, fmt: Format, cfg: Config, *, to_terminal: bool) -> str:
+    from crmkpi.engine import Report
+    from crmkpi.render.json import render_json
+    from crmkpi.render.terminal import render_terminal
+
+    assert isinstance(result, Report)
+    if fmt == Format.json:
+        return render_json(result, cfg.data)
+    width = typer.get_terminal_size()[0] if to_terminal else 120
+    return render_terminal(result, color=to_terminal and not _no_color(), width=width)
+
+
+def _no_color() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@app.command()
+def validate(
+    config: ConfigOpt = None,
+    data: DataOpt = None,
+    lenient: LenientOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Load and validate every input file; report problems, compute nothing."""
+    from crmkpi.validate import validate_inputs
+
+    with user_errors():
+        cfg = _config(config, data, None)
+        summary = validate_inputs(cfg, lenient=lenient)
+        sys.stdout.write(summary)
+
+
+@app.command()
+def kpis(fmt: FormatOpt = None) -> None:
+    """List the built-in KPIs: id, label, unit, better, tables and definition."""
+    from crmkpi.render.catalogue import render_catalogue
+
+    with user_errors():
+        sys.stdout.write(
+            render_catalogue(
+                (fmt or Format.table).value, color=sys.stdout.isatty() and not _no_color()
+            )
+        )
+
+
+@app.command()
+def sample(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to write the exports to (created if needed).")
+    ],
+    customers: Annotated[
+        int, typer.Option("--customers", min=1, help="Number of customers.")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")
+    ] = 1,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write realistic synthetic exports of every table, ending at --as-of."""
+    from crmkpi.sample import generate_sample, write_sample
+
+    with user_errors():
+        day = _today("UTC") if as_of is None else _parse_day(as_of)
+        paths = write_sample(directory, generate_sample(customers, seed, day))
+        if not quiet:
+            typer.echo(f"wrote {len(paths)} files to {directory}", err=True)
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def main() -> None:
+    """Console entry point: an unexpected exception is a bug (exit 70)."""
+    verbose = "--verbose" in sys.argv or "-v" in sys.argv
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("crmkpi: interrupted\n")
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - the one place that catches bugs
+        if verbose:
+            traceback.print_exc()
+        sys.stderr.write(
+            "crmkpi: internal error (a bug). Please report it with the command you ran; "
+            "--verbose shows the traceback.\n"
+        )
+        sys.exit(70)

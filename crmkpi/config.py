@@ -1,0 +1,337 @@
+"""The YAML config (SPEC.md "Config") as a frozen ``Config``.
+
+Forgiving to read (every key optional, defaults from SPEC.md), strict to
+validate: an unknown key or KPI id is an error that names the file and line
+and suggests the closest valid name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from crmkpi.canonical import TABLES
+from crmkpi.errors import ConfigError, suggest
+from crmkpi.kpis.registry import REGISTRY, KpiSettings, get
+from crmkpi.yamlfile import KeyPath, YamlDoc, parse_yaml, read_yaml
+
+DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
+CONFIG_FILENAME = "crmkpi.yaml"
+
+TOP_LEVEL_KEYS = (
+    "title", "data", "currency", "timezone", "calendar", "locale", "fiscal_year_start",
+    "period", "compare", "trend", "sla", "clv", "stage_probability", "sources", "kpis",
+    "breakdowns", "sections", "templates",
+)  # fmt: skip
+KPI_OPTIONS = (
+    "stat", "better", "label", "target", "fail", "warn", "allow_missing", "base", "filter",
+    "formula", "unit",
+)  # fmt: skip
+SOURCE_OPTIONS = (
+    "path", "sheet", "preset", "columns", "values", "date_format", "decimal", "calendar",
+    "timezone", "encoding", "separator", "amount_factor",
+)  # fmt: skip
+COMPARISONS = ("previous", "year_ago")
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSpec:
+    """One entry of ``kpis:``: a registered id plus its options; ``where`` is
+    ``file, line N`` for messages."""
+
+    id: str
+    options: dict[str, Any] = field(default_factory=dict)
+    where: str = ""
+
+    @property
+    def stat(self) -> str:
+        return str(self.options.get("stat", "mean"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """Where a table comes from and how its file is written (``sources.<table>``)."""
+
+    table: str
+    path: Path | None = None
+    sheet: str | None = None
+    preset: str = "generic"
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: str | None = None
+    decimal: str = "."
+    timezone: str | None = None
+    separator: str | None = None
+    amount_factor: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    title: str = "CRM KPIs"
+    data: Path = Path()
+    currency: str | None = None
+    timezone: str = "UTC"
+    calendar: str = "gregorian"
+    locale: str = "en"
+    fiscal_year_start: int = 1
+    period: str = "last-month"
+    compare: tuple[str, ...] = COMPARISONS
+    trend: int = 6
+    settings: KpiSettings = field(default_factory=KpiSettings)
+    sources: dict[str, SourceSpec] = field(default_factory=dict)
+    kpis: tuple[KpiSpec, ...] = ()
+    source_file: Path | None = None
+
+    def source(self, table: str) -> SourceSpec:
+        return self.sources.get(table) or SourceSpec(table)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """Command-line options win over the file; ``None`` means "not given"."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_config(explicit: Path | None, cwd: Path) -> Path:
+    """``--config``, else ``crmkpi.yaml`` in the current folder, else the built-in set."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return explicit
+    local = cwd / CONFIG_FILENAME
+    return local if local.is_file() else DEFAULT_CONFIG
+
+
+def load_config(path: Path, cwd: Path) -> Config:
+    """Read and validate a config file. Relative paths are relative to the file;
+    the built-in default's data folder is the current folder."""
+    doc = read_yaml(path)
+    base = cwd if path == DEFAULT_CONFIG else path.resolve().parent
+    return config_from_doc(doc, base, source_file=path)
+
+
+def config_from_text(text: str, base: Path, name: str = CONFIG_FILENAME) -> Config:
+    return config_from_doc(parse_yaml(text, name), base)
+
+
+def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -> Config:
+    data = doc.data if doc.data is not None else {}
+    _expect(doc, (), data, dict, "a mapping of settings")
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise ConfigError(
+                f'{doc.where((key,))}: unknown key "{key}"{suggest(str(key), TOP_LEVEL_KEYS)}'
+            )
+    return Config(
+        title=_text(doc, data, "title", Config.title),
+        data=(base / _text(doc, data, "data", ".")).resolve(),
+        currency=_optional_text(doc, data, "currency"),
+        timezone=_text(doc, data, "timezone", "UTC"),
+        calendar=_choice(doc, data, "calendar", ("gregorian", "jalali"), "gregorian"),
+        locale=_choice(doc, data, "locale", ("en", "fa"), "en"),
+        fiscal_year_start=_fiscal_year_start(doc, data),
+        period=_text(doc, data, "period", "last-month"),
+        compare=_compare(doc, data.get("compare", list(COMPARISONS))),
+        trend=_positive_int(doc, data, "trend", 6),
+        settings=_settings(doc, data),
+        sources=_sources(doc, data.get("sources") or {}, base),
+        kpis=_kpis(doc, data.get("kpis")),
+        source_file=source_file,
+    )
+
+
+def _expect(
+    doc: YamlDoc, path: KeyPath, value: Any, kind: type | tuple[type, ...], what: str
+) -> None:
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        shown = "nothing" if value is None else repr(value)
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path)) or 'config'} is {shown}; expected {what}"
+        )
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:
+    value = data.get(key, default)
+    _expect(doc, (key,), value, (str, int, float), "text")
+    return str(value)
+
+
+def _optional_text(doc: YamlDoc, data: dict[str, Any], key: str) -> str | None:
+    return None if data.get(key) is None else _text(doc, data, key, "")
+
+
+def _choice(
+    doc: YamlDoc, data: dict[str, Any], key: str, choices: tuple[str, ...], default: str
+) -> str:
+    value = _text(doc, data, key, default)
+    if value not in choices:
+        raise ConfigError(
+            f'{doc.where((key,))}: {key} "{value}" is not one of {", ".join(choices)}{suggest(value, choices)}'
+        )
+    return value
+
+
+def _positive_int(doc: YamlDoc, data: dict[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    _expect(doc, (key,), value, int, "a whole number")
+    if value < 1:
+        raise ConfigError(f"{doc.where((key,))}: {key} must be at least 1, not {value}")
+    return int(value)
+
+
+def _fiscal_year_start(doc: YamlDoc, data: dict[str, Any]) -> int:
+    value = _positive_int(doc, data, "fiscal_year_start", 1)
+    if value > 12:
+        raise ConfigError(
+            f"{doc.where(('fiscal_year_start',))}: fiscal_year_start is a month, 1 to 12, not {value}"
+        )
+    return value
+
+
+def _compare(doc: YamlDoc, value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    _expect(doc, ("compare",), items, list, "a list of previous, year_ago")
+    mapped: list[str] = []
+    for index, item in enumerate(items):
+        if item in ("both",):
+            mapped.extend(COMPARISONS)
+        elif item == "none":
+            continue
+        elif item in COMPARISONS:
+            mapped.append(item)
+        else:
+            raise ConfigError(
+                f'{doc.where(("compare", index))}: unknown comparison "{item}"{suggest(str(item), COMPARISONS)}'
+            )
+    return tuple(dict.fromkeys(mapped))
+
+
+def _number(doc: YamlDoc, path: KeyPath, value: Any) -> float:
+    _expect(doc, path, value, (int, float), "a number")
+    return float(value)
+
+
+def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
+    sla = data.get("sla") or {}
+    clv = data.get("clv") or {}
+    probability = data.get("stage_probability")
+    _expect(doc, ("sla",), sla, dict, "a mapping like {first_response_hours: 8}")
+    _expect(doc, ("clv",), clv, dict, "a mapping like {gross_margin: 0.7}")
+    _known_keys(doc, ("sla",), sla, ("first_response_hours",))
+    _known_keys(doc, ("clv",), clv, ("gross_margin", "max_lifespan_years"))
+    stages: dict[str, float] | None = None
+    if probability is not None:
+        _expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
+        stages = {str(k): _number(doc, ("stage_probability", k), v) for k, v in probability.items()}
+    return KpiSettings(
+        sla_first_response_hours=_number(
+            doc, ("sla", "first_response_hours"), sla.get("first_response_hours", 24)
+        ),
+        clv_gross_margin=_number(doc, ("clv", "gross_margin"), clv.get("gross_margin", 1.0)),
+        clv_max_lifespan_years=_number(
+            doc, ("clv", "max_lifespan_years"), clv.get("max_lifespan_years", 10)
+        ),
+        stage_probability=stages,
+    )
+
+
+def _known_keys(
+    doc: YamlDoc, path: KeyPath, mapping: dict[str, Any], known: tuple[str, ...]
+) -> None:
+    for key in mapping:
+        if key not in known:
+            raise ConfigError(
+                f'{doc.where((*path, key))}: unknown key "{key}"{suggest(str(key), known)}'
+            )
+
+
+def _sources(doc: YamlDoc, sources: Any, base: Path) -> dict[str, SourceSpec]:
+    _expect(doc, ("sources",), sources, dict, "a mapping of table to source options")
+    specs: dict[str, SourceSpec] = {}
+    for table, options in sources.items():
+        if table not in TABLES:
+            raise ConfigError(
+                f'{doc.where(("sources", table))}: unknown table "{table}"{suggest(str(table), TABLES)}'
+            )
+        path = ("sources", table)
+        _expect(doc, path, options, dict, "a mapping of source options")
+        _known_keys(doc, path, options, SOURCE_OPTIONS)
+        specs[table] = _source(doc, table, options, base)
+    return specs
+
+
+def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> SourceSpec:
+    columns = options.get("columns") or {}
+    _expect(
+        doc, ("sources", table, "columns"), columns, dict, "a mapping of canonical column to header"
+    )
+    for column in columns:
+        if column not in TABLES[table].column_names:
+            known = TABLES[table].column_names
+            raise ConfigError(
+                f'{doc.where(("sources", table, "columns", column))}: {table} has no column "{column}"{suggest(str(column), known)}'
+            )
+    decimal = str(options.get("decimal", "."))
+    if decimal not in (".", ","):
+        raise ConfigError(f'{doc.where(("sources", table, "decimal"))}: decimal must be "." or ","')
+    raw_path = options.get("path")
+    return SourceSpec(
+        table=table,
+        path=(base / str(raw_path)).resolve() if raw_path else None,
+        sheet=options.get("sheet"),
+        preset=str(options.get("preset", "generic")),
+        columns={str(k): str(v) for k, v in columns.items()},
+        values={
+            str(k): {str(a): str(b) for a, b in v.items()}
+            for k, v in (options.get("values") or {}).items()
+        },
+        date_format=options.get("date_format"),
+        decimal=decimal,
+        timezone=options.get("timezone"),
+        separator=options.get("separator"),
+        amount_factor=_number(
+            doc, ("sources", table, "amount_factor"), options.get("amount_factor", 1.0)
+        ),
+    )
+
+
+def _kpis(doc: YamlDoc, entries: Any) -> tuple[KpiSpec, ...]:
+    if entries is None:
+        return ()
+    _expect(doc, ("kpis",), entries, list, "a list of KPI ids")
+    specs = [_kpi(doc, index, entry) for index, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            raise ConfigError(f'{spec.where}: KPI "{spec.id}" is listed twice')
+        seen.add(spec.id)
+    return tuple(specs)
+
+
+def _kpi(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:
+    path: KeyPath = ("kpis", index)
+    if isinstance(entry, str):
+        get(entry, doc.where(path))
+        return KpiSpec(entry, {}, doc.where(path))
+    _expect(doc, path, entry, dict, "a KPI id, or {id: {options}}")
+    if len(entry) != 1 or "id" in entry:
+        raise ConfigError(
+            f"{doc.where(path)}: custom KPIs (id/base/filter/formula) are not supported yet; "
+            "write a built-in id, or {id: {options}}"
+        )
+    ((kpi_id, options),) = entry.items()
+    options = options or {}
+    _expect(doc, (*path, kpi_id), options, dict, "a mapping of KPI options")
+    _known_keys(doc, (*path, kpi_id), options, KPI_OPTIONS)
+    kpi = get(str(kpi_id), doc.where(path))
+    stat = options.get("stat", "mean")
+    if stat not in kpi.stats:
+        allowed = ", ".join(k for k, v in REGISTRY.items() if "median" in v.stats)
+        raise ConfigError(
+            f'{doc.where((*path, kpi_id, "stat"))}: stat "{stat}" is not available for {kpi_id} '
+            f"(median is allowed on {allowed})"
+        )
+    return KpiSpec(str(kpi_id), dict(options), doc.where(path))

@@ -1,0 +1,126 @@
+"""Shared building blocks of KPI definitions (KPIS.md "Notation").
+
+Only the part of the polars API that narwhals also offers for lazy frames is
+used here and in the family modules, so the registry stays portable.
+Every KPI ends in a frame of ``*by, value, reason``: ``value`` is null exactly
+when ``reason`` says why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from crmkpi.kpis.registry import KpiOptions, Stat
+from crmkpi.periods import Period
+
+VALUE = "value"
+REASON = "reason"
+
+
+def in_period(column: str, p: Period) -> pl.Expr:
+    """A date column is in P when s <= date < e (half-open). A missing date is
+    not in P (false, not null: negating it must give true)."""
+    inside = pl.col(column).is_between(pl.lit(p.start), pl.lit(p.end), closed="left")
+    return inside.fill_null(False)
+
+
+def before(column: str, boundary: date) -> pl.Expr:
+    return (pl.col(column) < pl.lit(boundary)).fill_null(False)
+
+
+def customer_active_at(boundary: date) -> pl.Expr:
+    """SCHEMA.md: created_at < t and (churned_at missing or churned_at >= t)."""
+    churned = pl.col("churned_at")
+    return before("created_at", boundary) & (churned.is_null() | (churned >= pl.lit(boundary)))
+
+
+def deal_open_at(boundary: date) -> pl.Expr:
+    """SCHEMA.md: created_at < t and (closed_at missing or closed_at >= t).
+
+    ``schema.py`` has already cleared the closed_at of deals whose status is open.
+    """
+    closed = pl.col("closed_at")
+    return before("created_at", boundary) & (closed.is_null() | (closed >= pl.lit(boundary)))
+
+
+def days_between(start: str, end: str | date) -> pl.Expr:
+    """Whole days from ``start`` to ``end`` (a column or a fixed date)."""
+    end_expr = pl.lit(end) if isinstance(end, date) else pl.col(end)
+    return (end_expr - pl.col(start)).dt.total_days().cast(pl.Float64)
+
+
+def last_day(p: Period) -> date:
+    return p.end - timedelta(days=1)
+
+
+def summarize(frame: pl.LazyFrame, o: KpiOptions, **aggregates: pl.Expr) -> pl.LazyFrame:
+    """Aggregate the (narrowed) frame once overall, or once per breakdown group."""
+    if o.row_filter is not None:
+        frame = frame.filter(o.row_filter)
+    if o.by:
+        return frame.group_by(list(o.by)).agg(**aggregates)
+    return frame.select(**aggregates)
+
+
+def finish(frame: pl.LazyFrame, o: KpiOptions, value: pl.Expr, missing: str) -> pl.LazyFrame:
+    """Select ``*by, value, reason``; a null (or NaN) value gets ``missing`` as reason."""
+    as_float = value.cast(pl.Float64)
+    clean = pl.when(as_float.is_nan()).then(None).otherwise(as_float)
+    return frame.select(
+        *o.by,
+        clean.alias(VALUE),
+        pl.when(clean.is_null())
+        .then(pl.lit(missing))
+        .otherwise(None)
+        .cast(pl.String)
+        .alias(REASON),
+    )
+
+
+def count(condition: pl.Expr) -> pl.Expr:
+    """How many rows meet ``condition``, as a signed integer (a Boolean sum is
+    unsigned in polars, and E − S may be negative)."""
+    return condition.sum().cast(pl.Int64)
+
+
+def count_where(frame: pl.LazyFrame, o: KpiOptions, condition: pl.Expr) -> pl.LazyFrame:
+    """A count: 0 over an empty set, never unavailable."""
+    out = summarize(frame, o, n=count(condition))
+    return finish(out, o, pl.col("n").fill_null(0), "")
+
+
+def sum_where(
+    frame: pl.LazyFrame, o: KpiOptions, values: pl.Expr, condition: pl.Expr
+) -> pl.LazyFrame:
+    """A sum: 0 over an empty set, never unavailable."""
+    out = summarize(frame, o, total=values.filter(condition).sum())
+    return finish(out, o, pl.col("total").fill_null(0), "")
+
+
+def ratio(numerator: str, denominator: str) -> pl.Expr:
+    """numerator / denominator, null when the denominator is 0 (never inf or NaN)."""
+    den = pl.col(denominator)
+    return pl.when(den > 0).then(pl.col(numerator) / den).otherwise(None)
+
+
+def ratio_where(
+    frame: pl.LazyFrame, o: KpiOptions, numerator: pl.Expr, denominator: pl.Expr, zero: str
+) -> pl.LazyFrame:
+    """sum(numerator) / sum(denominator) for two Boolean or numeric expressions."""
+    out = summarize(frame, o, num=numerator.sum(), den=denominator.sum())
+    return finish(out, o, ratio("num", "den"), zero)
+
+
+def statistic(values: pl.Expr, stat: Stat) -> pl.Expr:
+    """Mean or median (of an even count: the mean of the two middle values)."""
+    return values.median() if stat == "median" else values.mean()
+
+
+def average_where(
+    frame: pl.LazyFrame, o: KpiOptions, values: pl.Expr, condition: pl.Expr, empty: str
+) -> pl.LazyFrame:
+    """The mean (or ``o.stat``) of ``values`` over rows meeting ``condition``."""
+    out = summarize(frame, o, avg=statistic(values.filter(condition), o.stat))
+    return finish(out, o, pl.col("avg"), empty)

@@ -1,0 +1,53 @@
+"""Writing a rendered report: placeholders, parent folders, atomic replace.
+
+A reader (or a crash half-way) never sees half a report, and a failed run
+never replaces yesterday's good file: the text goes to a temporary file in
+the same folder, which is renamed over the target only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from crmkpi.errors import UsageError
+
+FORMAT_BY_EXTENSION = {".json": "json", ".txt": "table"}
+
+
+def expand_output(template: str, *, period: str, as_of: date, today: date) -> Path:
+    """``reports/{period}.html`` → ``reports/2026-10.html`` (``{as_of}``, ``{date}`` too)."""
+    try:
+        name = template.format(
+            period=period.replace("..", "_"), as_of=as_of.isoformat(), date=today.isoformat()
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UsageError(
+            f"--output {template!r}: unknown placeholder {exc}; use {{period}}, {{as_of}} or {{date}}"
+        ) from exc
+    return Path(name)
+
+
+def format_for(path: Path) -> str | None:
+    return FORMAT_BY_EXTENSION.get(path.suffix.lower())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

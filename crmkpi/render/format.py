@@ -1,0 +1,51 @@
+"""How values look to people: one place, so every format agrees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from crmkpi.kpis.registry import Unit
+
+MISSING = "—"
+
+
+_FORMATS: dict[str, Callable[[float], str]] = {
+    "percent": lambda v: f"{v * 100:.2f}%",
+    "count": lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}",
+    "days": lambda v: f"{v:,.1f} days",
+    "hours": lambda v: f"{v:,.1f} h",
+    "score": lambda v: f"{v:+.1f}",
+}
+
+
+def display(value: float | None, unit: Unit, currency: str | None = None) -> str:
+    """``2.13%``, ``1,204``, ``USD 12,400.00``, ``3.5 days``; ``—`` when unavailable."""
+    if value is None:
+        return MISSING
+    if unit == "currency":
+        return f"{currency} {value:,.2f}" if currency else f"{value:,.2f}"
+    return _FORMATS.get(unit, lambda v: f"{v:,.2f}")(value)
+
+
+def display_change(change: float | None, unit: Unit, currency: str | None = None) -> str:
+    """A signed change: percents in percentage points (``+0.37 pp``)."""
+    if change is None:
+        return MISSING
+    if unit == "percent":
+        return f"{change * 100:+.2f} pp"
+    sign = "+" if change > 0 else ("-" if change < 0 else "±")
+    return sign + display(abs(change), unit, currency).lstrip("+")
+
+
+def change(current: float | None, earlier: float | None) -> float | None:
+    """value − earlier (absolute; fraction points for percents), or None."""
+    if current is None or earlier is None:
+        return None
+    return current - earlier
+
+
+def direction(delta: float | None, better: str | None) -> str:
+    """``good``, ``bad`` or ``neutral``: how a change reads for this KPI."""
+    if delta is None or delta == 0 or better is None:
+        return "neutral"
+    return "good" if (delta > 0) == (better == "higher") else "bad"

@@ -1,0 +1,235 @@
+"""Canonical tables: parse a source's text cells and validate them (SCHEMA.md).
+
+One read per table. In one ``collect_all`` polars produces three things from
+a shared plan: counts of every problem, the first examples of each, and the
+typed table itself. By default any problem stops the run (``DataError``,
+exit 3); ``lenient`` drops the bad rows and says how many and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from crmkpi.canonical import ColumnType, Table
+from crmkpi.config import SourceSpec
+from crmkpi.errors import DataError, Problem
+from crmkpi.sources.cells import CellRules, clean_text
+from crmkpi.sources.loaders import ROW, RawTable, read_error
+from crmkpi.sources.mapping import map_headers
+from crmkpi.validation import TYPED, Check, column_checks, row_checks, typed_value
+
+EXAMPLES_PER_CHECK = 20
+
+
+@dataclass(frozen=True, slots=True)
+class LoadContext:
+    """Run-wide settings that decide how cells are read and checked."""
+
+    timezone: str = "UTC"
+    currency: str | None = None
+    lenient: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTable:
+    """A typed canonical table plus what the report says about its input.
+
+    ``frame`` has the canonical columns the file has (typed) and ``ROW``.
+    ``problems`` holds the first examples of skipped rows (lenient runs).
+    """
+
+    name: str
+    path: Path
+    preset: str
+    frame: pl.DataFrame
+    columns: tuple[str, ...]
+    rows: int
+    skipped: int
+    skipped_by_reason: dict[str, int]
+    latest: date | None
+    warnings: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+def load_table(raw: RawTable, table: Table, source: SourceSpec, ctx: LoadContext) -> LoadedTable:
+    """Parse and validate one file into its canonical table."""
+    file = raw.path.name
+    mapping = map_headers(raw.headers, table, source.columns, file)
+    rules = CellRules(
+        timezone=source.timezone or ctx.timezone,
+        date_format=source.date_format,
+        decimal=source.decimal,
+        excel=raw.is_excel,
+        amount_factor=source.amount_factor,
+    )
+    flagged, checks = _flagged_frame(raw, table, mapping, source, rules, ctx)
+    try:
+        counts, examples, typed = pl.collect_all(
+            [
+                _counts(flagged, checks, table, mapping),
+                _examples(flagged, checks),
+                _typed_table(flagged, checks, table, mapping, ctx.lenient),
+            ]
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(raw.path, exc) from exc
+    problems = _problems(examples, checks, file, mapping)
+    totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
+    if sum(totals) and not ctx.lenient:
+        raise DataError(
+            f"{file}: {sum(totals)} problem{'s' if sum(totals) != 1 else ''} in {table.name}",
+            problems,
+            sum(totals),
+        )
+    rows = int(counts["rows"][0])
+    return LoadedTable(
+        name=table.name,
+        path=raw.path,
+        preset=source.preset,
+        frame=typed,
+        columns=tuple(mapping),
+        rows=rows,
+        skipped=rows - typed.height,
+        skipped_by_reason=_by_reason(checks, totals),
+        latest=counts["latest"][0],
+        warnings=_warnings(counts, table.name),
+        problems=problems,
+    )
+
+
+def _flagged_frame(
+    raw: RawTable,
+    table: Table,
+    mapping: dict[str, str],
+    source: SourceSpec,
+    rules: CellRules,
+    ctx: LoadContext,
+) -> tuple[pl.LazyFrame, list[Check]]:
+    """Text and typed columns side by side, plus one Boolean per check."""
+    blank = (
+        pl.all_horizontal([clean_text(h).is_null() for h in raw.headers])
+        if raw.headers
+        else pl.lit(True)
+    )
+    text = raw.frame.filter(~blank).select(
+        ROW, *(clean_text(h).alias(c) for c, h in mapping.items())
+    )
+    typed = text.with_columns(
+        typed_value(table.column(c), source.values.get(c, {}), rules).alias(TYPED + c)
+        for c in mapping
+    )
+    checks = column_checks(table, tuple(mapping)) + row_checks(
+        table.name, tuple(mapping), ctx.currency
+    )
+    flagged = typed.with_columns(
+        check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
+    )
+    return flagged, checks
+
+
+def _counts(
+    flagged: pl.LazyFrame, checks: list[Check], table: Table, mapping: dict[str, str]
+) -> pl.LazyFrame:
+    dates = [
+        _as_date(TYPED + c, table.column(c).type)
+        for c in mapping
+        if table.column(c).type in (ColumnType.DATE, ColumnType.DATETIME)
+    ]
+    extra: dict[str, pl.Expr] = {}
+    if table.name == "deals" and {"status", "closed_at"} <= set(mapping):
+        open_with_close = (pl.col(TYPED + "status") == "open") & pl.col(
+            TYPED + "closed_at"
+        ).is_not_null()
+        extra["open_with_closed_at"] = open_with_close.sum()
+    return flagged.select(
+        pl.len().alias("rows"),
+        (pl.max_horizontal([d.max() for d in dates]) if dates else pl.lit(None, pl.Date)).alias(
+            "latest"
+        ),
+        *(pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))),
+        **extra,
+    )
+
+
+def _as_date(column: str, kind: ColumnType) -> pl.Expr:
+    return pl.col(column).dt.date() if kind == ColumnType.DATETIME else pl.col(column)
+
+
+def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:
+    parts = [
+        flagged.filter(pl.col(f"__bad{i}"))
+        .head(EXAMPLES_PER_CHECK)
+        .select(
+            pl.col(ROW).cast(pl.Int64),
+            pl.lit(i, pl.Int64).alias("check"),
+            check.value.cast(pl.String).alias("value"),
+            (check.detail if check.detail is not None else pl.lit(None))
+            .cast(pl.String)
+            .alias("detail"),
+        )
+        for i, check in enumerate(checks)
+    ]
+    if not parts:
+        return pl.LazyFrame(
+            schema={ROW: pl.Int64, "check": pl.Int64, "value": pl.String, "detail": pl.String}
+        )
+    return pl.concat(parts).sort(ROW, "check")
+
+
+def _typed_table(
+    flagged: pl.LazyFrame, checks: list[Check], table: Table, mapping: dict[str, str], lenient: bool
+) -> pl.LazyFrame:
+    if lenient and checks:
+        flagged = flagged.filter(~pl.any_horizontal([f"__bad{i}" for i in range(len(checks))]))
+    columns = [pl.col(TYPED + c).alias(c) for c in mapping]
+    typed = flagged.select(ROW, *columns)
+    if table.name == "deals" and {"status", "closed_at"} <= set(mapping):
+        # An open deal's closed_at is an expected date in most CRMs: ignored (SCHEMA.md).
+        closed = pl.when(pl.col("status") == "open").then(None).otherwise(pl.col("closed_at"))
+        typed = typed.with_columns(closed.alias("closed_at"))
+    return typed
+
+
+def _problems(
+    examples: pl.DataFrame, checks: list[Check], file: str, mapping: dict[str, str]
+) -> tuple[Problem, ...]:
+    problems = []
+    for example in examples.to_dicts():  # at most EXAMPLES_PER_CHECK per check
+        check = checks[example["check"]]
+        detail = example["detail"]
+        issue = f"{check.issue} {detail}" if detail else check.issue
+        column = _column_label(check.column, mapping)
+        problems.append(
+            Problem(file, example[ROW], column, example["value"], issue, check.expected)
+        )
+    return tuple(problems)
+
+
+def _column_label(column: str | None, mapping: dict[str, str]) -> str | None:
+    """The header as the user's file writes it, with the canonical name if different."""
+    if column is None:
+        return None
+    header = mapping.get(column, column)
+    return header if header == column else f"{header} ({column})"
+
+
+def _by_reason(checks: list[Check], totals: list[int]) -> dict[str, int]:
+    reasons: dict[str, int] = {}
+    for check, total in zip(checks, totals, strict=True):
+        if total:
+            reasons[check.reason] = reasons.get(check.reason, 0) + total
+    return reasons
+
+
+def _warnings(counts: pl.DataFrame, table: str) -> tuple[str, ...]:
+    if "open_with_closed_at" in counts.columns:
+        n = int(counts["open_with_closed_at"][0])
+        if n:
+            return (
+                f"{table}: ignored the closed_at of {n} open deal{'s' if n != 1 else ''} (an expected close date)",
+            )
+    return ()

@@ -1,0 +1,156 @@
+"""Text cells to typed values, as polars expressions (SCHEMA.md "Types").
+
+Each parser takes an expression of *cleaned* text (trimmed, missing tokens
+already null) and returns the typed value, null where the text does not parse.
+A cell is bad exactly when its cleaned text is non-null and its typed value is
+null; ``schema.py`` turns those into Problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from crmkpi.canonical import MISSING_TOKENS
+
+# ISO date, optional time (T or space, seconds and fraction optional), optional offset.
+_ISO = (
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL = r"^\d{1,6}(\.\d+)?$"
+_CURRENCY_SIGNS = r"[$€£¥₹₽₺₩]"
+_CURRENCY_CODE = r"^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$"
+_POINT_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$"
+_COMMA_NUMBER = r"^[+-]?(\d{1,3}([. \u00a0\u202f]\d{3})+|\d+)?(,\d+)?$"
+_SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
+
+DATE_EXPECTED = "a date like 2026-10-05"
+DATETIME_EXPECTED = "a date-time like 2026-10-05T14:30:00 or 2026-10-05 14:30+02:00"
+
+
+@dataclass(frozen=True, slots=True)
+class CellRules:
+    """How a source writes its cells: zone for naive/offset times, an extra date
+    format, the decimal mark, whether it is a workbook (Excel serial dates),
+    and a factor applied to amounts (e.g. 0.1 for Rial → Toman)."""
+
+    timezone: str = "UTC"
+    date_format: str | None = None
+    decimal: str = "."
+    excel: bool = False
+    amount_factor: float = 1.0
+
+
+def clean_text(column: str) -> pl.Expr:
+    """Trimmed text; empty cells and the missing-value tokens become null."""
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text.str.to_lowercase().is_in(list(MISSING_TOKENS))).then(None).otherwise(text)
+
+
+def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(day text, naive datetime, offset in minutes or null) of ISO text."""
+    groups = text.str.extract_groups(_ISO)
+    day = groups.struct.field("1")
+    stamp = pl.concat_str(
+        day,
+        pl.lit("T"),
+        groups.struct.field("2").fill_null("0").str.zfill(2),
+        pl.lit(":"),
+        groups.struct.field("3").fill_null("00"),
+        pl.lit(":"),
+        groups.struct.field("4").fill_null("00"),
+    )
+    naive = stamp.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+    offset_text = groups.struct.field("5").str.replace("Z", "+00:00").str.replace(":", "")
+    sign = pl.when(offset_text.str.starts_with("-")).then(-1).otherwise(1)
+    minutes = (
+        offset_text.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+        + offset_text.str.slice(3, 2).cast(pl.Int64, strict=False)
+    ) * sign
+    return day, naive, minutes
+
+
+def _excel_serial(text: pl.Expr) -> pl.Expr:
+    """Days since 1899-12-30 as a naive datetime (Excel's serial dates)."""
+    serial = pl.when(text.str.contains(_SERIAL)).then(text.cast(pl.Float64, strict=False))
+    micros = (serial * 86_400_000_000).round(0).cast(pl.Int64)
+    return pl.lit(_EXCEL_EPOCH).cast(pl.Datetime("us")) + pl.duration(microseconds=micros)
+
+
+def _localise(naive: pl.Expr, offset_minutes: pl.Expr, timezone: str) -> pl.Expr:
+    """Offset times converted to ``timezone``; naive times taken as local there
+    (a DST gap gives null: a data error; a DST fold takes the earlier instant)."""
+    from_offset = (
+        (naive - pl.duration(minutes=offset_minutes.fill_null(0)))
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(timezone)
+    )
+    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    return pl.when(offset_minutes.is_not_null()).then(from_offset).otherwise(local)
+
+
+def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """An instant in ``rules.timezone`` (tz-aware), or null."""
+    _, naive, offset = _parts(text)
+    candidates = [naive]
+    if rules.date_format:
+        candidates.append(text.str.to_datetime(rules.date_format, strict=False, time_unit="us"))
+    if rules.excel:
+        candidates.append(_excel_serial(text))
+    return _localise(pl.coalesce(candidates), offset, rules.timezone)
+
+
+def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """A calendar date. An ISO datetime gives its date as written, or, when it
+    carries an offset, its date after conversion to ``rules.timezone``."""
+    day, naive, offset = _parts(text)
+    as_written = day.str.to_date("%Y-%m-%d", strict=False)
+    # A time part must itself be valid: "2026-10-05 25:00" is not a date.
+    as_written = pl.when(naive.is_not_null()).then(as_written)
+    shifted = _localise(naive, offset, rules.timezone).dt.date()
+    candidates = [pl.when(offset.is_not_null()).then(shifted).otherwise(as_written)]
+    if rules.date_format:
+        candidates.append(text.str.to_date(rules.date_format, strict=False))
+    if rules.excel:
+        candidates.append(_excel_serial(text).dt.date())
+    return pl.coalesce(candidates)
+
+
+def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """A number from ``1,234.50``, ``$1,234.50``, ``USD 1200``, ``1.234,50 €`` …
+
+    With ``decimal "."`` a comma is allowed only as a thousands separator in
+    groups of three; with ``decimal ","`` the separators are ``.``, spaces and
+    no-break spaces. Negative numbers parse (the caller rejects them).
+    """
+    bare = text.str.replace_all(_CURRENCY_SIGNS, "").str.replace_all(_CURRENCY_CODE, "")
+    bare = bare.str.strip_chars()
+    if rules.decimal == ",":
+        well_formed = bare.str.contains(_COMMA_NUMBER) & bare.str.contains(r"\d")
+        plain = bare.str.replace_all(r"[. \u00a0\u202f]", "").str.replace(",", ".")
+    else:
+        well_formed = bare.str.contains(_POINT_NUMBER) & bare.str.contains(r"\d")
+        plain = bare.str.replace_all(",", "")
+    number = (
+        pl.when(well_formed)
+        .then(plain.cast(pl.Float64, strict=False))
+        .when(bare.str.contains(_SCIENTIFIC))
+        .then(bare.cast(pl.Float64, strict=False))
+    )
+    return number * rules.amount_factor if rules.amount_factor != 1.0 else number
+
+
+def parse_integer(text: pl.Expr) -> pl.Expr:
+    """A whole number (``9`` or ``9.0`` as spreadsheets write it), or null."""
+    return pl.when(text.str.contains(r"^[+-]?\d+(\.0+)?$")).then(
+        text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+    )
+
+
+def normalise_vocabulary(text: pl.Expr) -> pl.Expr:
+    """``Cross-Sell`` / ``cross sell`` → ``cross_sell``: how vocabularies compare."""
+    return text.str.to_lowercase().str.replace_all(r"[\s\-]+", "_")

@@ -1,0 +1,152 @@
+"""Files to LazyFrames of text cells, numbered as a spreadsheet shows them.
+
+Every cell is read as text (no type inference: a guessed type would silently
+turn ``N/A`` into null) and parsed later by ``schema.py``, so one set of rules
+decides what a date or an amount is, whatever the file format. The column
+``ROW`` holds the 1-based spreadsheet row (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from crmkpi.canonical import EXTENSIONS
+from crmkpi.errors import DataError, Problem
+
+ROW = "__row"
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """A file opened lazily: its headers as written, and text cells plus ``ROW``."""
+
+    path: Path
+    headers: tuple[str, ...]
+    frame: pl.LazyFrame
+    is_excel: bool
+
+
+def find_table_file(directory: Path, table: str) -> Path | None:
+    """The file that holds ``table`` in a data folder (``deals.csv``, ``deals.xlsx`` …).
+
+    Two files for one table is ambiguous, and an error: we never pick one silently.
+    """
+    found = [p for ext in EXTENSIONS if (p := directory / f"{table}{ext}").is_file()]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise DataError(f"{directory}: table {table} is in several files ({names}); keep one")
+    return found[0] if found else None
+
+
+def open_table(path: Path, *, sheet: str | None = None, separator: str | None = None) -> RawTable:
+    """Open a CSV/TSV/Excel/Parquet file as text cells; reading happens at collect."""
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, expected a data file")
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls"):
+        return _open_excel(path, sheet)
+    if suffix == ".parquet":
+        return _open_parquet(path)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _open_csv(path, separator or _sniff_separator(path, suffix))
+    raise DataError(
+        f"{path}: unsupported file type {suffix!r} (expected one of {', '.join(EXTENSIONS)})"
+    )
+
+
+def _sniff_separator(path: Path, suffix: str) -> str:
+    """The delimiter of the header line: Excel in many locales saves ``;``."""
+    if suffix == ".tsv":
+        return "\t"
+    with path.open("rb") as fh:
+        head = fh.readline(1 << 20)
+    counts = {sep: head.count(sep.encode()) for sep in _SEPARATORS}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def _open_csv(path: Path, separator: str) -> RawTable:
+    try:
+        frame = pl.scan_csv(path, infer_schema=False, separator=separator, raise_if_empty=False)
+        headers = tuple(frame.collect_schema().names())
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(path, exc) from exc
+    return RawTable(path, headers, frame.with_row_index(ROW, offset=2), is_excel=False)
+
+
+def _open_excel(path: Path, sheet: str | None) -> RawTable:
+    try:
+        frame = pl.read_excel(
+            path,
+            sheet_name=sheet,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read the workbook ({_first_line(exc)})") from exc
+    except Exception as exc:
+        where = f"sheet {sheet!r}" if sheet else "the first sheet"
+        raise DataError(f"{path}: cannot read {where} ({_first_line(exc)})") from exc
+    frame = frame.select(pl.all().cast(pl.String))
+    return RawTable(path, tuple(frame.columns), frame.lazy().with_row_index(ROW, offset=2), True)
+
+
+def _open_parquet(path: Path) -> RawTable:
+    try:
+        frame = pl.scan_parquet(path)
+        headers = tuple(frame.collect_schema().names())
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(path, exc) from exc
+    # Typed Parquet columns are read through the same text rules, so a Parquet
+    # file and its CSV twin give the same values.
+    text = frame.select(pl.all().cast(pl.String))
+    return RawTable(path, headers, text.with_row_index(ROW, offset=2), is_excel=False)
+
+
+def read_error(path: Path, exc: Exception) -> DataError:
+    """A polars read failure as a DataError that says which row, where we can tell."""
+    text = str(exc)
+    if "utf-8" in text.lower() or "utf8" in text.lower():
+        return DataError(
+            f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8', "
+            "or set sources.<table>.encoding in the config"
+        )
+    ragged = find_ragged_row(path)
+    if ragged is not None:
+        return DataError(f"{path}: a row has more or fewer fields than the header", [ragged])
+    return DataError(f"{path}: cannot read the file ({_first_line(exc)})")
+
+
+def find_ragged_row(path: Path) -> Problem | None:
+    """The first row whose field count differs from the header's (error path only)."""
+    separator = _sniff_separator(path, path.suffix.lower())
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, delimiter=separator)
+            width = len(next(reader, []))
+            for number, fields in enumerate(reader, start=2):
+                if fields and len(fields) != width:
+                    return Problem(
+                        path.name,
+                        number,
+                        None,
+                        None,
+                        f"has {len(fields)} fields, the header has {width}",
+                    )
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

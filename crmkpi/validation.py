@@ -1,0 +1,283 @@
+"""The rules a canonical table must follow, as (bad-row expression, message) pairs.
+
+Column checks come from the column's type (SCHEMA.md "Types"); row checks are
+the cross-column rules of each table (a won deal needs closed_at and amount,
+nothing closes before it was created …). ``schema.py`` evaluates them all in
+one pass. In a frame, column ``c`` holds cleaned text and ``TYPED + c`` its
+parsed value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from crmkpi.canonical import Column, ColumnType, Table
+from crmkpi.sources.cells import (
+    DATE_EXPECTED,
+    DATETIME_EXPECTED,
+    CellRules,
+    normalise_vocabulary,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    parse_integer,
+)
+from crmkpi.sources.loaders import ROW
+
+TYPED = "__t_"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Rows where ``bad`` holds are problems: ``issue`` (plus the per-row
+    ``detail``) about ``value`` in ``column``; ``reason`` groups skipped rows."""
+
+    column: str | None
+    bad: pl.Expr
+    value: pl.Expr
+    issue: str
+    expected: str | None
+    reason: str
+    detail: pl.Expr | None = None
+
+
+def _text(c: str) -> pl.Expr:
+    return pl.col(c)
+
+
+def _typed(c: str) -> pl.Expr:
+    return pl.col(TYPED + c)
+
+
+def typed_value(column: Column, values: dict[str, str], rules: CellRules) -> pl.Expr:
+    """The parsed value of ``column`` from its cleaned text."""
+    text = _text(column.name)
+    if values:
+        text = text.replace(values)
+    match column.type:
+        case ColumnType.DATE:
+            return parse_date(text, rules)
+        case ColumnType.DATETIME:
+            return parse_datetime(text, rules)
+        case ColumnType.AMOUNT:
+            return parse_amount(text, rules)
+        case ColumnType.SCORE:
+            return parse_integer(text)
+        case _ if column.vocabulary:
+            return normalise_vocabulary(text)
+        case _:
+            return text
+
+
+def _unparsed(column: Column, issue: str, expected: str) -> Check:
+    c = column.name
+    return Check(
+        c, _text(c).is_not_null() & _typed(c).is_null(), _text(c), issue, expected, f"{c} {issue}"
+    )
+
+
+def _type_checks(column: Column) -> list[Check]:
+    c = column.name
+    match column.type:
+        case ColumnType.DATE:
+            return [_unparsed(column, "is not a date", DATE_EXPECTED)]
+        case ColumnType.DATETIME:
+            return [_unparsed(column, "is not a valid date-time", DATETIME_EXPECTED)]
+        case ColumnType.AMOUNT:
+            return [
+                _unparsed(column, "is not an amount", "a number like 1234.50 or 1,234.50"),
+                Check(
+                    c,
+                    _typed(c) < 0,
+                    _text(c),
+                    "is negative",
+                    "an amount of 0 or more",
+                    f"{c} is negative",
+                ),
+            ]
+        case ColumnType.SCORE:
+            low, high = column.score_range or (0, 10)
+            outside = ~_typed(c).is_between(low, high)
+            return [
+                _unparsed(column, "is not a whole number", f"a whole number from {low} to {high}"),
+                Check(
+                    c,
+                    outside,
+                    _text(c),
+                    "is out of range",
+                    f"a whole number from {low} to {high}",
+                    f"{c} is out of range",
+                ),
+            ]
+        case _ if column.vocabulary:
+            allowed = ", ".join(column.vocabulary)
+            unknown = _typed(c).is_not_null() & ~_typed(c).is_in(list(column.vocabulary))
+            return [
+                Check(
+                    c,
+                    unknown,
+                    _text(c),
+                    "is not a known value",
+                    f"one of {allowed}",
+                    f"{c} is not a known value",
+                )
+            ]
+        case _:
+            return []
+
+
+def column_checks(table: Table, present: tuple[str, ...]) -> list[Check]:
+    """Type, required-value and uniqueness checks of the columns the file has."""
+    checks: list[Check] = []
+    for column in table.columns:
+        if column.name not in present:
+            continue
+        c = column.name
+        if column.required:
+            checks.append(
+                Check(
+                    c,
+                    _text(c).is_null(),
+                    pl.lit(None, pl.String),
+                    "is empty",
+                    "a value (the column is required)",
+                    f"{c} is empty",
+                )
+            )
+        checks.extend(_type_checks(column))
+        if column.unique:
+            first_row = pl.col(ROW).min().over(c)
+            duplicate = _text(c).is_not_null() & _text(c).is_duplicated()
+            detail = pl.concat_str(pl.lit("(also in row "), first_row.cast(pl.String), pl.lit(")"))
+            shared = (
+                pl.when(first_row == pl.col(ROW))
+                .then(pl.lit("(repeated further down)"))
+                .otherwise(detail)
+            )
+            checks.append(
+                Check(
+                    c,
+                    duplicate,
+                    _text(c),
+                    "is a duplicate id",
+                    "each id once",
+                    f"duplicate {c}",
+                    shared,
+                )
+            )
+    return checks
+
+
+def _before_created(c: str) -> Check:
+    """A date that must not be before the row's created_at."""
+    bad = _typed(c) < _typed("created_at")
+    detail = pl.concat_str(pl.lit("created_at "), _text("created_at"))
+    return Check(
+        c,
+        bad,
+        _text(c),
+        "is before",
+        f"{c} on or after created_at",
+        f"{c} before created_at",
+        detail,
+    )
+
+
+def row_checks(table: str, present: tuple[str, ...], currency: str | None) -> list[Check]:
+    """The cross-column rules of SCHEMA.md for ``table``."""
+    has = set(present)
+    # A deal's closed_at is checked with its status (an open deal's is ignored).
+    dated = ("churned_at", "first_response_at", "resolved_at")
+    checks = [_before_created(c) for c in dated if c in has and "created_at" in has]
+    if table == "deals":
+        checks.extend(_deal_checks(has, currency))
+    return checks
+
+
+def _deal_checks(has: set[str], currency: str | None) -> list[Check]:
+    status = _typed("status")
+    closed = status.is_in(["won", "lost"])
+    checks: list[Check] = []
+    if "closed_at" in has:
+        no_close = closed & _text("closed_at").is_null()
+        checks.append(
+            Check(
+                "closed_at",
+                no_close,
+                pl.lit(None, pl.String),
+                "is empty",
+                "a close date for a won or lost deal",
+                "won/lost deal without closed_at",
+            )
+        )
+        early = closed & (_typed("closed_at") < _typed("created_at"))
+        detail = pl.concat_str(pl.lit("created_at "), _text("created_at"))
+        checks.append(
+            Check(
+                "closed_at",
+                early,
+                _text("closed_at"),
+                "is before",
+                "closed_at on or after created_at",
+                "closed_at before created_at",
+                detail,
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "closed_at",
+                closed,
+                _text("status"),
+                "needs a closed_at column",
+                "a closed_at column for won and lost deals",
+                "won/lost deal without closed_at",
+            )
+        )
+    if "amount" in has:
+        no_amount = (status == "won") & _text("amount").is_null()
+        checks.append(
+            Check(
+                "amount",
+                no_amount,
+                pl.lit(None, pl.String),
+                "is empty",
+                "an amount for a won deal",
+                "won deal without amount",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "amount",
+                status == "won",
+                _text("status"),
+                "needs an amount column",
+                "an amount column for won deals",
+                "won deal without amount",
+            )
+        )
+    if "currency" in has:
+        checks.append(_currency_check(currency))
+    return checks
+
+
+def _currency_check(currency: str | None) -> Check:
+    """Every deal in the report currency (or, with none configured, in one currency)."""
+    code = _text("currency").str.to_uppercase()
+    if currency:
+        bad = code.is_not_null() & (code != currency.upper())
+        expected = f"{currency.upper()} (the config currency; amounts are not converted)"
+    else:
+        bad = code.is_not_null() & (code != code.drop_nulls().first())
+        expected = "one currency in all rows (set `currency:` in the config)"
+    return Check(
+        "currency",
+        bad,
+        _text("currency"),
+        "is another currency",
+        expected,
+        "deal in another currency",
+    )

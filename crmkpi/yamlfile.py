@@ -1,0 +1,99 @@
+"""Safe YAML reading that remembers the line of every node.
+
+Values are built by PyYAML's SafeLoader only (no Python tags, no code). Lines
+are kept in a side table keyed by the path of keys/indexes, so an error about
+``kpis[2].churn_rate`` can say ``crmkpi.yaml, line 12``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crmkpi.errors import ConfigError
+
+MAX_CONFIG_BYTES = 1 << 20
+MAX_NODES = 100_000
+MAX_ALIAS_USES = 1_000
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A parsed document: ``data`` as plain Python, ``lines`` 1-based per path."""
+
+    name: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def where(self, path: KeyPath) -> str:
+        """``crmkpi.yaml, line 4`` for the closest known ancestor of ``path``."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                return f"{self.name}, line {line}"
+        return self.name
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Read a config file safely; every failure is a ConfigError naming the file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config is {size} bytes; the limit is 1 MiB")
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the config is not UTF-8 text") from exc
+    return parse_yaml(text, path.name)
+
+
+def parse_yaml(text: str, name: str) -> YamlDoc:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(name, None, {})
+        lines: dict[KeyPath, int] = {}
+        _record_lines(node, (), lines, set(), [0])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{name}{line}: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: not valid YAML ({exc})") from exc
+    finally:
+        loader.dispose()
+    return YamlDoc(name, data, lines)
+
+
+def _record_lines(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[int], aliases: list[int]
+) -> None:
+    """Walk the node graph once; an alias is not walked again, and there may be
+    only so many of them ("billion laughs" documents are refused)."""
+    if id(node) in seen:
+        aliases[0] += 1
+        if aliases[0] > MAX_ALIAS_USES:
+            raise ConfigError(
+                f"config uses more than {MAX_ALIAS_USES} YAML aliases; refusing to read it"
+            )
+        return
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise ConfigError(f"config has more than {MAX_NODES} nodes; refusing to read it")
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _record_lines(value_node, (*path, key), lines, seen, aliases)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*path, index), lines, seen, aliases)
