@@ -122,7 +122,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
                 f'{doc.where((key,))}: unknown key "{key}"{suggest(str(key), TOP_LEVEL_KEYS)}'
             )
     return Config(
-        title=_text(doc, data, "title", Config.title),
+        title=_text(doc, data, "title", "CRM KPIs"),
         data=(base / _text(doc, data, "data", ".")).resolve(),
         currency=_optional_text(doc, data, "currency"),
         timezone=_text(doc, data, "timezone", "UTC"),

@@ -190,8 +190,21 @@ def run_report(
         comparisons=comparisons,
         kpis=results,
         inputs=tuple(_summary(t) for t in inputs.loaded.values()),
-        warnings=tuple(w for t in inputs.loaded.values() for w in t.warnings),
+        warnings=input_warnings(inputs),
     )
+
+
+def input_warnings(inputs: Inputs) -> tuple[str, ...]:
+    """What the reader must know about the inputs: skipped rows (nothing is
+    dropped silently) and values that were ignored."""
+    warnings: list[str] = []
+    for t in inputs.loaded.values():
+        if t.skipped:
+            reasons = ", ".join(f"{reason}: {n}" for reason, n in t.skipped_by_reason.items())
+            plural = "s" if t.skipped != 1 else ""
+            warnings.append(f"{t.name}: skipped {t.skipped} row{plural} of {t.rows} ({reasons})")
+        warnings.extend(t.warnings)
+    return tuple(warnings)
 
 
 def _summary(t: LoadedTable) -> InputSummary:

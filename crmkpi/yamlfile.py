@@ -17,7 +17,7 @@ from crmkpi.errors import ConfigError
 
 MAX_CONFIG_BYTES = 1 << 20
 MAX_NODES = 100_000
-MAX_ALIAS_USES = 1_000
+MAX_ALIAS_USES = 100
 
 KeyPath = tuple[str | int, ...]
 

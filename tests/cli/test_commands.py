@@ -1,0 +1,122 @@
+"""The other commands: kpis, validate, sample, --version, and the bug path (exit 70)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmkpi import __version__, cli
+from crmkpi.cli import app
+from crmkpi.kpis import REGISTRY
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"crmkpi {__version__}\n"
+
+
+def test_kpis_lists_the_registry() -> None:
+    result = runner.invoke(app, ["kpis", "-f", "json"])
+    assert result.exit_code == 0
+    import json
+
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == list(REGISTRY)
+    churn = next(r for r in rows if r["id"] == "churn_rate")
+    assert churn == {
+        "id": "churn_rate",
+        "label": "Churn rate",
+        "unit": "percent",
+        "better": "lower",
+        "tables": "customers",
+        "definition": "Customers active at s whose churned_at is in P, divided by S.",
+    }
+
+
+def test_kpis_table_shows_definitions() -> None:
+    result = runner.invoke(app, ["kpis"])
+    assert result.exit_code == 0
+    assert "net_new_revenue" in result.stdout
+    assert "first purchase" in result.stdout
+
+
+def test_validate_ok(data_dir: Path) -> None:
+    result = runner.invoke(app, ["validate", "-d", str(data_dir)])
+    assert result.exit_code == 0, result.stderr
+    assert "customers: customers.csv (generic), 4 rows" in result.stdout
+    assert "leads: not present" in result.stdout
+    assert result.stdout.rstrip().endswith("all inputs valid")
+
+
+def test_validate_reports_problems_with_exit_3(data_dir: Path) -> None:
+    (data_dir / "customers.csv").write_text(
+        "customer_id,created_at,churned_at\nC1,2026-01-10,2025-01-01\nC1,2026-01-11,\n"
+    )
+    result = runner.invoke(app, ["validate", "-d", str(data_dir)])
+    assert result.exit_code == 3
+    err = result.stderr
+    assert "customers.csv: 3 problems in customers" in err
+    assert 'row 2, column churned_at: "2025-01-01" is before created_at 2026-01-10' in err
+    assert 'row 2, column customer_id: "C1" is a duplicate id' in err
+    assert 'row 3, column customer_id: "C1" is a duplicate id (also in row 2)' in err
+
+
+def test_sample_writes_every_table(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    result = runner.invoke(
+        app, ["sample", str(out), "--customers", "50", "--seed", "3", "--as-of", "2026-11-20"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{t}.csv"
+        for t in ("customers", "leads", "deals", "tickets", "surveys", "spend", "deal_stages")
+    )
+    check = runner.invoke(app, ["validate", "-d", str(out)])
+    assert check.exit_code == 0, check.stderr
+
+
+def test_internal_error_is_exit_70_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("crmkpi.engine.run_report", broken)
+    monkeypatch.setattr(
+        sys, "argv", ["crmkpi", "report", "-d", str(data_dir), "--as-of", "2026-11-20"]
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 70
+    err = capsys.readouterr().err
+    assert "internal error (a bug)" in err
+    assert "Traceback" not in err
+
+
+def test_internal_error_traceback_with_verbose(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    monkeypatch.setattr("crmkpi.engine.run_report", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(sys, "argv", ["crmkpi", "report", "-d", str(data_dir), "--verbose"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 70
+    assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_console_script_runs_as_a_process(data_dir: Path) -> None:
+    """The installed entry point, end to end, as cron would run it."""
+    exe = Path(sys.executable).with_name("crmkpi")
+    run = subprocess.run(
+        [str(exe), "report", "-d", str(data_dir), "-p", "2026-10", "--as-of", "2026-11-20", "-f", "json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert '"label": "2026-10"' in run.stdout

@@ -1,0 +1,186 @@
+"""`crmkpi report` through the real CLI: exit codes, messages, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmkpi.cli import app
+
+runner = CliRunner()
+OCT = ["-p", "2026-10", "--as-of", "2026-11-20"]
+
+
+def _report(*args: str) -> object:
+    return runner.invoke(app, ["report", *args])
+
+
+def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), *OCT, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert list(doc) == [
+        "crmkpi_version", "title", "as_of", "currency", "period", "compare",
+        "kpis", "breakdowns", "sections", "inputs", "warnings",
+    ]  # fmt: skip
+    assert doc["period"] == {
+        "label": "2026-10", "start": "2026-10-01", "end": "2026-10-31",
+        "grain": "month", "calendar": "gregorian", "partial": False,
+    }  # fmt: skip
+    assert doc["compare"]["previous"] == {
+        "label": "2026-09",
+        "start": "2026-09-01",
+        "end": "2026-09-30",
+    }
+    assert doc["compare"]["year_ago"]["label"] == "2025-10"
+    kpis = {k["id"]: k for k in doc["kpis"]}
+    churn = kpis["churn_rate"]
+    assert set(churn) == {
+        "id", "label", "unit", "better", "value", "display", "reason", "previous", "change",
+        "year_ago", "change_year_ago", "target", "status", "condition", "pacing", "trend",
+    }  # fmt: skip
+    # S at Oct 1 = C1, C2 (churns on Oct 1, still in S), C4; churned of S in October: C2.
+    # C3 is acquired and lost inside October, so it is not in S: 1 / 3.
+    assert churn["value"] == pytest.approx(1 / 3)
+    assert churn["display"] == "33.33%"
+    # September: S at Sep 1 = C1, C4; nobody churned in September → 0, change +1/3.
+    assert churn["previous"] == 0
+    assert churn["change"] == pytest.approx(1 / 3)
+    # Oct 2025: no customer yet → unavailable with a reason, never 0.
+    assert churn["year_ago"] is None
+    assert churn["change_year_ago"] is None
+    assert kpis["net_customer_growth"]["value"] == -1  # E = {C1, C4}, S = {C1, C2, C4}
+    assert kpis["revenue"]["value"] == 1500.0
+    assert kpis["open_deals"]["value"] == 1  # D4: its expected closed_at is ignored
+    assert doc["inputs"]["deals"] == {
+        "path": "deals.csv", "preset": "generic", "rows": 4, "skipped": 0,
+        "skipped_by_reason": {}, "latest": "2026-12-01",
+    }  # fmt: skip
+    assert doc["warnings"] == [
+        "deals: ignored the closed_at of 1 open deal (an expected close date)"
+    ]
+
+
+def test_unavailable_value_has_reason_in_json(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), *OCT, "-f", "json")
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    # September has no closed deals: the previous win rate is unavailable.
+    assert kpis["win_rate"]["previous"] is None
+    assert kpis["win_rate"]["change"] is None
+
+
+def test_table_lists_each_kpi_and_explains_unavailable(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), *OCT, "--compare", "year_ago")
+    assert result.exit_code == 0
+    assert "Churn rate" in result.stdout
+    assert "33.33%" in result.stdout
+    assert "Previous" not in result.stdout
+    assert "Churn rate, year ago: no customers at period start" in result.stdout
+
+
+def test_partial_period_is_flagged(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), "-p", "2026-11", "--as-of", "2026-11-20", "-f", "json")
+    period = json.loads(result.stdout)["period"]
+    assert (period["end"], period["partial"]) == ("2026-11-20", True)
+    previous = json.loads(result.stdout)["compare"]["previous"]
+    assert (previous["label"], previous["end"]) == ("2026-10", "2026-10-20")
+
+
+@pytest.mark.parametrize("period", ["2026-13", "last-fortnight", "2026-10-05..2026-10-01"])
+def test_bad_period_is_usage_error_with_grammar(data_dir: Path, period: str) -> None:
+    result = _report("-d", str(data_dir), "-p", period, "--as-of", "2026-11-20")
+    assert result.exit_code == 2
+    assert period in result.stderr
+    assert "2026-Q3" in result.stderr  # the grammar is shown
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_period_after_as_of_is_usage_error(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), "-p", "2026-12", "--as-of", "2026-11-20")
+    assert result.exit_code == 2
+    assert "after the as-of day 2026-11-20" in result.stderr
+
+
+def test_bad_as_of_is_usage_error(data_dir: Path) -> None:
+    result = _report("-d", str(data_dir), "--as-of", "20/11/2026")
+    assert result.exit_code == 2
+    assert "--as-of '20/11/2026' is not a date" in result.stderr
+
+
+def test_missing_data_folder_is_data_error(tmp_path: Path) -> None:
+    result = _report("-d", str(tmp_path / "nope"), *OCT)
+    assert result.exit_code == 3
+    assert "data folder not found" in result.stderr
+
+
+def test_bad_cell_names_file_row_column_value(data_dir: Path) -> None:
+    text = (data_dir / "deals.csv").read_text().replace("2026-10-10", "2026-02-30")
+    (data_dir / "deals.csv").write_text(text)
+    result = _report("-d", str(data_dir), *OCT)
+    assert result.exit_code == 3
+    assert 'deals.csv, row 3, column closed_at: "2026-02-30" is not a date' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lenient_skips_and_reports(data_dir: Path) -> None:
+    text = (data_dir / "deals.csv").read_text().replace("2026-10-10", "2026-02-30")
+    (data_dir / "deals.csv").write_text(text)
+    result = _report("-d", str(data_dir), *OCT, "-f", "json", "--lenient")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["inputs"]["deals"]["skipped"] == 1
+    assert doc["inputs"]["deals"]["skipped_by_reason"] == {"closed_at is not a date": 1}
+    assert {k["id"]: k["value"] for k in doc["kpis"]}["revenue"] == 1000.0  # D2 was skipped
+    assert any("skipped 1 row" in w for w in doc["warnings"])
+
+
+def test_absent_table_makes_its_kpis_unavailable(data_dir: Path) -> None:
+    (data_dir / "deals.csv").unlink()
+    result = _report("-d", str(data_dir), *OCT, "-f", "json")
+    assert result.exit_code == 0
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    assert kpis["revenue"]["value"] is None
+    assert kpis["revenue"]["reason"].startswith("deals table missing")
+    assert kpis["new_customers"]["value"] == 1
+
+
+def test_absent_optional_column_is_a_reason(data_dir: Path) -> None:
+    (data_dir / "customers.csv").write_text("customer_id,created_at\nC1,2026-01-10\n")
+    result = _report("-d", str(data_dir), *OCT, "-f", "json")
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    assert kpis["churn_rate"]["reason"] == "customers has no churned_at column"
+    assert kpis["new_customers"]["value"] == 0
+
+
+def test_output_file_with_placeholder_and_inferred_format(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "kpis-{period}.json"
+    result = _report("-d", str(data_dir), *OCT, "-o", str(target), "-q")
+    assert result.exit_code == 0, result.stderr
+    written = tmp_path / "out" / "kpis-2026-10.json"
+    assert json.loads(written.read_text())["period"]["label"] == "2026-10"
+    assert [p.name for p in written.parent.iterdir()] == ["kpis-2026-10.json"]  # no temp file left
+
+
+def test_output_whose_parent_is_a_file_is_usage_error(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = _report("-d", str(data_dir), *OCT, "-o", str(tmp_path / "file" / "r.json"))
+    assert result.exit_code == 2
+    assert "cannot write there" in result.stderr
+
+
+def test_failed_run_keeps_previous_report(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    target.write_text("yesterday")
+    (data_dir / "deals.csv").write_text("deal_id,created_at,status\nD1,bad,won\n")
+    result = _report("-d", str(data_dir), *OCT, "-o", str(target))
+    assert result.exit_code == 3
+    assert target.read_text() == "yesterday"
+
+
+def test_unknown_output_extension_needs_format(data_dir: Path, tmp_path: Path) -> None:
+    result = _report("-d", str(data_dir), *OCT, "-o", str(tmp_path / "r.xyz"))
+    assert result.exit_code == 2
+    assert "cannot tell the format" in result.stderr

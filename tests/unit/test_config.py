@@ -1,0 +1,124 @@
+"""The YAML config: defaults, overrides, and errors that point at file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crmkpi.config import DEFAULT_CONFIG, config_from_text, find_config, load_config
+from crmkpi.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _error(text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        config_from_text(text, Path("/base"))
+    assert info.value.exit_code == 2
+    return str(info.value)
+
+
+def test_defaults_follow_spec() -> None:
+    cfg = config_from_text("", Path("/base"))
+    assert cfg.period == "last-month"
+    assert cfg.compare == ("previous", "year_ago")
+    assert cfg.timezone == "UTC"
+    assert cfg.currency is None
+    assert cfg.trend == 6
+    assert cfg.settings.sla_first_response_hours == 24
+    assert cfg.settings.clv_gross_margin == 1.0
+    assert cfg.data == Path("/base")
+
+
+def test_values_are_read() -> None:
+    cfg = config_from_text(
+        "title: T\ndata: ../exports\ncurrency: EUR\ncompare: previous\nkpis: [churn_rate, {sales_cycle_days: {stat: median}}]\n",
+        Path("/base/conf"),
+    )
+    assert (cfg.title, cfg.currency, cfg.compare) == ("T", "EUR", ("previous",))
+    assert cfg.data == Path("/base/exports")
+    assert [k.id for k in cfg.kpis] == ["churn_rate", "sales_cycle_days"]
+    assert cfg.kpis[1].stat == "median"
+
+
+def test_unknown_top_level_key_names_line_and_suggests() -> None:
+    message = _error("title: x\n\nperiodd: last-month\n")
+    assert message == 'crmkpi.yaml, line 3: unknown key "periodd"; did you mean "period"?'
+
+
+def test_unknown_kpi_names_line_and_suggests() -> None:
+    message = _error("kpis:\n  - new_customers\n  - churn_rat\n")
+    assert message.startswith(
+        'crmkpi.yaml, line 3: unknown KPI "churn_rat"; did you mean "churn_rate"?'
+    )
+
+
+def test_unknown_kpi_option_suggests() -> None:
+    message = _error("kpis:\n  - churn_rate: {fial: '> 5%'}\n")
+    assert 'unknown key "fial"; did you mean "fail"?' in message
+    assert "line 2" in message
+
+
+def test_median_only_on_mean_based_kpis() -> None:
+    message = _error("kpis:\n  - avg_deal_size: {stat: median}\n")
+    assert 'stat "median" is not available for avg_deal_size' in message
+    assert "sales_cycle_days" in message
+
+
+def test_duplicate_kpi_is_an_error() -> None:
+    assert 'KPI "revenue" is listed twice' in _error("kpis: [revenue, revenue]\n")
+
+
+def test_wrong_type_is_explained() -> None:
+    assert (
+        _error("trend: many\n") == "crmkpi.yaml, line 1: trend is 'many'; expected a whole number"
+    )
+
+
+def test_unknown_source_column_suggests() -> None:
+    message = _error("sources:\n  deals:\n    columns: {amout: Amount}\n")
+    assert 'deals has no column "amout"; did you mean "amount"?' in message
+
+
+def test_python_tags_are_refused() -> None:
+    message = _error("title: !!python/object/apply:os.system ['echo hi']\n")
+    assert "crmkpi.yaml, line 1" in message
+
+
+def test_alias_bomb_is_refused() -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 12):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    message = _error("\n".join(lines) + "\n")
+    assert "aliases" in message
+
+
+def test_invalid_yaml_gives_line() -> None:
+    assert _error("kpis: [a, b\ntitle: x\n").startswith("crmkpi.yaml, line")
+
+
+def test_find_config_prefers_explicit_then_local_then_builtin(tmp_path: Path) -> None:
+    assert find_config(None, tmp_path) == DEFAULT_CONFIG
+    (tmp_path / "crmkpi.yaml").write_text("title: local\n")
+    assert find_config(None, tmp_path) == tmp_path / "crmkpi.yaml"
+    with pytest.raises(ConfigError, match="config file not found"):
+        find_config(tmp_path / "missing.yaml", tmp_path)
+
+
+def test_builtin_default_reads_data_from_cwd(tmp_path: Path) -> None:
+    cfg = load_config(DEFAULT_CONFIG, tmp_path)
+    assert cfg.data == tmp_path
+    assert "churn_rate" in [k.id for k in cfg.kpis]
+
+
+def test_demo_config_is_the_builtin_set_plus_data() -> None:
+    builtin = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    demo = yaml.safe_load((ROOT / "configs" / "default.yaml").read_text())
+    assert demo["kpis"] == builtin["kpis"]
+    assert demo["data"] == "../sample_data"
+    cfg = load_config(ROOT / "configs" / "default.yaml", tmp_path := ROOT)
+    assert cfg.data == (tmp_path / "sample_data").resolve()
