@@ -28,16 +28,15 @@ def _period_text(p: Period) -> str:
     return f"{p.label} ({span}{', partial' if p.partial else ''})"
 
 
-def _change_cell(r: KpiResult, name: str, currency: str | None) -> Text:
+def _change_cell(r: KpiResult, name: str) -> Text:
     earlier = r.comparisons.get(name)
     delta = change(r.current.value, earlier.value if earlier else None)
     if delta is None:
         return Text(MISSING, style="dim")
     arrow = "" if delta == 0 else _ARROW[delta > 0] + " "
-    return Text(
-        arrow + display_change(delta, r.kpi.unit, currency),
-        style=_STYLE[direction(delta, r.kpi.better)],
-    )
+    # The value column already names the currency; the change stays short.
+    text = arrow + display_change(delta, r.kpi.unit)
+    return Text(text, style=_STYLE[direction(delta, r.kpi.better)])
 
 
 class _Notes:
@@ -74,7 +73,7 @@ def _kpi_table(report: Report, notes: _Notes) -> Table:
             if name in compare:
                 m = r.comparisons[name]
                 row.append(notes.cell(m.value, m.reason, unit, cur, f"{r.label}, {title}"))
-                row.append(_change_cell(r, name, cur))
+                row.append(_change_cell(r, name))
         table.add_row(*row)
     return table
 
