@@ -20,7 +20,7 @@ from crmkpi.errors import DataError, Problem
 from crmkpi.sources.cells import CellRules, clean_text
 from crmkpi.sources.loaders import ROW, RawTable, read_error
 from crmkpi.sources.mapping import map_headers
-from crmkpi.validation import TYPED, Check, column_checks, row_checks, typed_value
+from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
 EXAMPLES_PER_CHECK = 20
 
@@ -125,6 +125,9 @@ def _flagged_frame(
     checks = column_checks(table, tuple(mapping)) + row_checks(
         table.name, tuple(mapping), ctx.currency
     )
+    if raw.ragged is not None and raw.ragged.height:
+        typed = typed.join(raw.ragged.lazy(), on=ROW, how="left")
+        checks.append(ragged_check(len(raw.headers)))
     flagged = typed.with_columns(
         check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
     )

@@ -21,7 +21,7 @@ def validate_inputs(cfg: Config, *, lenient: bool) -> str:
             lines.append(f"  skipped {table.skipped:,} rows ({reasons})")
             lines.extend(f"    {problem}" for problem in table.problems[:5])
         lines.extend(f"  warning: {w}" for w in table.warnings)
-    lines.extend(f"{name}: not present ({reason})" for name, reason in inputs.absent.items())
+    lines.extend(reason for reason in inputs.absent.values())
     ok = all(t.skipped == 0 for t in inputs.loaded.values())
     lines.append("all inputs valid" if ok else "inputs valid after skipping bad rows (--lenient)")
     return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ from crmkpi.sources.cells import (
     parse_datetime,
     parse_integer,
 )
-from crmkpi.sources.loaders import ROW
+from crmkpi.sources.loaders import FIELDS, ROW
 
 TYPED = "__t_"
 
@@ -281,3 +281,13 @@ def _currency_check(currency: str | None) -> Check:
         expected,
         "deal in another currency",
     )
+
+
+def ragged_check(width: int) -> Check:
+    """A row with more or fewer fields than the header is a bad row (SPEC.md)."""
+    fields = pl.col(FIELDS)
+    detail = pl.concat_str(fields.cast(pl.String), pl.lit(f" fields; the header has {width}"))
+    return Check(
+        None, fields.is_not_null(), pl.lit(None, pl.String), "has", f"{width} fields per row",
+        "wrong number of fields", detail,
+    )  # fmt: skip

@@ -15,20 +15,28 @@ from pathlib import Path
 import polars as pl
 
 from crmkpi.canonical import EXTENSIONS
-from crmkpi.errors import DataError, Problem
+from crmkpi.errors import DataError
 
 ROW = "__row"
 _SEPARATORS = (",", ";", "\t", "|")
 
 
+FIELDS = "__fields"
+
+
 @dataclass(frozen=True, slots=True)
 class RawTable:
-    """A file opened lazily: its headers as written, and text cells plus ``ROW``."""
+    """A file opened lazily: its headers as written, and text cells plus ``ROW``.
+
+    ``ragged`` lists the rows (``ROW``, ``FIELDS``) of a delimited file whose
+    field count differs from the header's: bad rows like any other.
+    """
 
     path: Path
     headers: tuple[str, ...]
     frame: pl.LazyFrame
     is_excel: bool
+    ragged: pl.DataFrame | None = None
 
 
 def find_table_file(directory: Path, table: str) -> Path | None:
@@ -74,11 +82,58 @@ def _sniff_separator(path: Path, suffix: str) -> str:
 
 def _open_csv(path: Path, separator: str) -> RawTable:
     try:
-        frame = pl.scan_csv(path, infer_schema=False, separator=separator, raise_if_empty=False)
+        frame = pl.scan_csv(
+            path,
+            infer_schema=False,
+            separator=separator,
+            raise_if_empty=False,
+            truncate_ragged_lines=True,  # extra fields are found by ragged_rows instead
+        )
         headers = tuple(frame.collect_schema().names())
+        ragged = ragged_rows(path, separator, len(headers)) if headers else None
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc) from exc
-    return RawTable(path, headers, frame.with_row_index(ROW, offset=2), is_excel=False)
+    return RawTable(path, headers, frame.with_row_index(ROW, offset=2), False, ragged)
+
+
+def ragged_rows(path: Path, separator: str, width: int) -> pl.DataFrame:
+    """Rows whose field count is not ``width``, as (``ROW``, ``FIELDS``).
+
+    The CSV reader pads a short row with nulls and cannot tell it from empty
+    cells, so fields are counted on the raw lines: separators outside quoted
+    text, in one streaming pass that keeps only the odd rows. A file with a
+    quoted line break is counted by the ``csv`` module instead (rare).
+    """
+    line = pl.col("line").str.strip_suffix("\r")
+    quotes = line.str.count_matches('"', literal=True)
+    fields = line.str.replace_all(r'"[^"]*"', "").str.count_matches(separator, literal=True) + 1
+    lines = pl.scan_csv(
+        path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+        new_columns=["line"], truncate_ragged_lines=True, raise_if_empty=False,
+    )  # fmt: skip
+    odd = (
+        lines.with_row_index(ROW, offset=1)
+        .filter((pl.col(ROW) >= 2) & (line.str.strip_chars() != ""))
+        .select(pl.col(ROW), fields.cast(pl.Int64).alias(FIELDS), (quotes % 2 == 1).alias("open"))
+        .filter((pl.col(FIELDS) != width) | pl.col("open"))
+        .collect(engine="streaming")
+    )
+    if odd["open"].any():
+        return _ragged_rows_by_csv(path, separator, width)
+    return odd.select(ROW, FIELDS)
+
+
+def _ragged_rows_by_csv(path: Path, separator: str, width: int) -> pl.DataFrame:
+    rows: list[int] = []
+    counts: list[int] = []
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh, delimiter=separator)
+        next(reader, None)
+        for number, fields in enumerate(reader, start=2):
+            if fields and len(fields) != width:
+                rows.append(number)
+                counts.append(len(fields))
+    return pl.DataFrame({ROW: rows, FIELDS: counts}, schema={ROW: pl.UInt32, FIELDS: pl.Int64})
 
 
 def _open_excel(path: Path, sheet: str | None) -> RawTable:
@@ -113,38 +168,14 @@ def _open_parquet(path: Path) -> RawTable:
 
 
 def read_error(path: Path, exc: Exception) -> DataError:
-    """A polars read failure as a DataError that says which row, where we can tell."""
+    """A polars read failure as a DataError that says what to do about it."""
     text = str(exc)
     if "utf-8" in text.lower() or "utf8" in text.lower():
         return DataError(
             f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8', "
             "or set sources.<table>.encoding in the config"
         )
-    ragged = find_ragged_row(path)
-    if ragged is not None:
-        return DataError(f"{path}: a row has more or fewer fields than the header", [ragged])
     return DataError(f"{path}: cannot read the file ({_first_line(exc)})")
-
-
-def find_ragged_row(path: Path) -> Problem | None:
-    """The first row whose field count differs from the header's (error path only)."""
-    separator = _sniff_separator(path, path.suffix.lower())
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, delimiter=separator)
-            width = len(next(reader, []))
-            for number, fields in enumerate(reader, start=2):
-                if fields and len(fields) != width:
-                    return Problem(
-                        path.name,
-                        number,
-                        None,
-                        None,
-                        f"has {len(fields)} fields, the header has {width}",
-                    )
-    except (UnicodeDecodeError, csv.Error):
-        return None
-    return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -51,7 +51,7 @@ def test_validate_ok(data_dir: Path) -> None:
     result = runner.invoke(app, ["validate", "-d", str(data_dir)])
     assert result.exit_code == 0, result.stderr
     assert "customers: customers.csv (generic), 4 rows" in result.stdout
-    assert "leads: not present" in result.stdout
+    assert "leads table missing (no leads.csv/.tsv/.xlsx/.xls/.parquet in data)" in result.stdout
     assert result.stdout.rstrip().endswith("all inputs valid")
 
 

@@ -1,0 +1,369 @@
+"""Cell parsing (SCHEMA.md "Types"), one expression at a time on a one-column frame.
+
+Each parser receives *cleaned* text (trimmed, missing tokens already null);
+null out means "does not parse", which ``schema.py`` reports as a bad cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from crmkpi.sources.cells import (
+    CellRules,
+    clean_text,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    parse_integer,
+)
+
+BERLIN = "Europe/Berlin"
+UTC_RULES = CellRules()
+BERLIN_RULES = CellRules(timezone=BERLIN)
+
+
+def apply(values: list[str | None], expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    frame = pl.DataFrame({"x": values}, schema={"x": pl.String})
+    return frame.select(expr(pl.col("x")).alias("v")).to_series()
+
+
+def dates(values: list[str | None], rules: CellRules = UTC_RULES) -> list[date | None]:
+    series = apply(values, lambda e: parse_date(e, rules))
+    assert series.dtype == pl.Date
+    return series.to_list()
+
+
+def one_date(text: str, rules: CellRules = UTC_RULES) -> date | None:
+    return dates([text], rules)[0]
+
+
+def instants(values: list[str | None], rules: CellRules = UTC_RULES) -> list[datetime | None]:
+    """Parsed datetimes as UTC instants (so a wrong offset cannot compare equal)."""
+    series = apply(values, lambda e: parse_datetime(e, rules))
+    assert series.dtype == pl.Datetime("us", rules.timezone)
+    return [None if v is None else v.astimezone(UTC) for v in series.to_list()]
+
+
+def one_instant(text: str, rules: CellRules = UTC_RULES) -> datetime | None:
+    return instants([text], rules)[0]
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def amounts(values: list[str | None], rules: CellRules = UTC_RULES) -> list[float | None]:
+    return apply(values, lambda e: parse_amount(e, rules)).to_list()
+
+
+# --- date -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-05", date(2026, 10, 5)),
+        ("2026-10-05T14:30:00", date(2026, 10, 5)),
+        ("2026-10-05 14:30:00", date(2026, 10, 5)),
+        ("2026-10-05T14:30", date(2026, 10, 5)),
+        ("2026-10-05 14:30", date(2026, 10, 5)),
+        ("2026-10-05T23:59:59.000Z", date(2026, 10, 5)),  # Salesforce
+        ("2026-02-28", date(2026, 2, 28)),
+        ("2024-02-29", date(2024, 2, 29)),  # leap day
+    ],
+)
+def test_iso_dates_and_datetimes_give_their_date(text: str, expected: date) -> None:
+    assert one_date(text) == expected
+
+
+def test_naive_datetime_keeps_its_written_date_in_any_zone() -> None:
+    # No offset: the date is as written, even late in the evening in Berlin.
+    assert one_date("2026-10-31T23:30:00", BERLIN_RULES) == date(2026, 10, 31)
+    assert one_date("2026-10-31 23:30", BERLIN_RULES) == date(2026, 10, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "timezone", "expected"),
+    [
+        # 23:30 at -02:00 is 01:30 UTC on Nov 1, 02:30 in Berlin (CET): Nov 1.
+        ("2026-10-31T23:30:00-02:00", BERLIN, date(2026, 11, 1)),
+        # 23:30 UTC is 00:30 in Berlin (CET) the next day.
+        ("2026-10-31T23:30:00Z", BERLIN, date(2026, 11, 1)),
+        ("2026-10-31T23:30:00.000Z", BERLIN, date(2026, 11, 1)),
+        ("2026-10-31T23:30:00.000Z", "UTC", date(2026, 10, 31)),
+        # 00:30 at +02:00 is 22:30 UTC the day before.
+        ("2026-10-05T00:30:00+02:00", "UTC", date(2026, 10, 4)),
+        ("2026-10-05T00:30:00+0200", "UTC", date(2026, 10, 4)),
+        # 20:00 at -05:00 is 01:00 UTC the next day.
+        ("2026-10-05T20:00:00-0500", "UTC", date(2026, 10, 6)),
+    ],
+)
+def test_date_with_offset_is_converted_to_the_zone(
+    text: str, timezone: str, expected: date
+) -> None:
+    assert one_date(text, CellRules(timezone=timezone)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30",  # no such day
+        "2026-13-01",
+        "2026-10-05 25:00",  # no such hour
+        "2026-10-05T14:61",
+        "05/10/2026",  # not ISO, no date_format given
+        "2026-10-5x",
+        "yesterday",
+        "46000",  # a serial number outside a workbook
+    ],
+)
+def test_impossible_or_foreign_dates_are_null(text: str) -> None:
+    assert one_date(text) is None
+
+
+def test_null_stays_null() -> None:
+    assert dates([None, "2026-10-05"]) == [None, date(2026, 10, 5)]
+
+
+def test_excel_serial_only_in_workbooks() -> None:
+    # Excel's epoch is 1899-12-30 (serial 1 = 1900-01-01 through the 1900 leap bug).
+    expected = date(1899, 12, 30) + timedelta(days=46000)
+    assert expected == date(2025, 12, 9)
+    assert one_date("46000", CellRules(excel=True)) == expected
+    assert one_date("46000.75", CellRules(excel=True)) == expected  # 18:00 that day
+    assert one_date("46000", CellRules(excel=False)) is None
+    # ISO still works in a workbook.
+    assert one_date("2026-01-05 00:00:00", CellRules(excel=True)) == date(2026, 1, 5)
+
+
+def test_custom_date_format_adds_to_iso() -> None:
+    rules = CellRules(date_format="%d/%m/%Y")
+    assert dates(["05/10/2026", "31/12/2025", "31/02/2026", "2026-10-05"], rules) == [
+        date(2026, 10, 5),
+        date(2025, 12, 31),
+        None,  # no Feb 31
+        date(2026, 10, 5),  # ISO is accepted whatever the source's format
+    ]
+
+
+# --- datetime ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-05T14:30:00", utc(2026, 10, 5, 14, 30)),
+        ("2026-10-05 14:30:00", utc(2026, 10, 5, 14, 30)),
+        ("2026-10-05T14:30", utc(2026, 10, 5, 14, 30)),
+        ("2026-10-05 14:30", utc(2026, 10, 5, 14, 30)),
+        ("2026-10-05 14:30:15", utc(2026, 10, 5, 14, 30, 15)),
+        ("2026-10-05T14:30:00.000Z", utc(2026, 10, 5, 14, 30)),  # Salesforce
+        ("2026-10-05", utc(2026, 10, 5)),  # a date is taken as 00:00
+    ],
+)
+def test_iso_datetimes_in_utc(text: str, expected: datetime) -> None:
+    assert one_instant(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-10-05T14:30:00+02:00",
+        "2026-10-05T12:30:00Z",
+        "2026-10-05T12:30:00.000Z",
+        "2026-10-05T07:30:00-0500",
+        "2026-10-05T07:30:00-05:00",
+    ],
+)
+def test_datetime_offsets_are_converted_to_the_zone(text: str) -> None:
+    # All the same instant: 12:30 UTC = 14:30 in Berlin (CEST, +02:00).
+    series = apply([text], lambda e: parse_datetime(e, BERLIN_RULES))
+    assert series.dtype == pl.Datetime("us", BERLIN)
+    value = series[0]
+    assert value.astimezone(UTC) == utc(2026, 10, 5, 12, 30)
+    assert value.replace(tzinfo=None) == datetime(2026, 10, 5, 14, 30)
+
+
+def test_naive_datetime_is_taken_as_local() -> None:
+    # 14:30 in Berlin in October (CEST, +02:00) is 12:30 UTC; in January (CET) 13:30.
+    assert instants(["2026-10-05T14:30:00", "2026-01-05 14:30"], BERLIN_RULES) == [
+        utc(2026, 10, 5, 12, 30),
+        utc(2026, 1, 5, 13, 30),
+    ]
+
+
+def test_dst_gap_is_null() -> None:
+    # Berlin clocks jump from 02:00 to 03:00 on 2026-03-29: 02:30 never happens.
+    assert one_instant("2026-03-29T02:30:00", BERLIN_RULES) is None
+    assert one_instant("2026-03-29T03:30:00", BERLIN_RULES) == utc(2026, 3, 29, 1, 30)
+
+
+def test_dst_fold_takes_the_earlier_instant() -> None:
+    # Berlin clocks go back from 03:00 to 02:00 on 2026-10-25: 02:30 happens twice,
+    # first in CEST (+02:00, 00:30 UTC), then in CET (+01:00, 01:30 UTC).
+    series = apply(["2026-10-25T02:30:00"], lambda e: parse_datetime(e, BERLIN_RULES))
+    value = series[0]
+    assert value.astimezone(UTC) == utc(2026, 10, 25, 0, 30)
+    assert value.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-02-30T10:00:00", "2026-10-05 25:00", "2026-10-05T14:60:00", "14:30", "noon"],
+)
+def test_impossible_datetimes_are_null(text: str) -> None:
+    assert one_instant(text) is None
+
+
+def test_excel_serial_datetime_only_in_workbooks() -> None:
+    # 46000.5 = 2025-12-09 12:00, taken as local time in the zone.
+    assert one_instant("46000.5", CellRules(excel=True)) == utc(2025, 12, 9, 12)
+    assert one_instant("46000.5", CellRules(timezone=BERLIN, excel=True)) == utc(2025, 12, 9, 11)
+    assert one_instant("46000.5", UTC_RULES) is None
+
+
+def test_datetime_with_custom_format() -> None:
+    rules = CellRules(date_format="%d/%m/%Y %H:%M")
+    assert instants(["05/10/2026 14:30", "2026-10-05T14:30:00"], rules) == [
+        utc(2026, 10, 5, 14, 30),
+        utc(2026, 10, 5, 14, 30),
+    ]
+
+
+# --- amount -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1234.50", 1234.5),
+        ("1234", 1234.0),
+        ("0", 0.0),
+        ("1,234.50", 1234.5),
+        ("1,234,567.89", 1234567.89),
+        ("$1,234.50", 1234.5),
+        ("€ 99", 99.0),
+        ("USD 1,200.00", 1200.0),
+        ("1,200.00 USD", 1200.0),
+        ("1.5E+3", 1500.0),
+        ("2e3", 2000.0),
+        (".5", 0.5),
+        ("-5", -5.0),  # parsed; validation rejects negative amounts
+    ],
+)
+def test_amounts_with_point_decimal(text: str, expected: float) -> None:
+    assert amounts([text]) == [pytest.approx(expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12,34",  # a comma is only a thousands separator in groups of three
+        "1,2345",
+        "1,23",
+        "1,234,56",
+        "1.234,50",  # comma decimals need decimal ","
+        "abc",
+        "1.2.3",
+        "$",
+        "USD",
+    ],
+)
+def test_bad_amounts_with_point_decimal_are_null(text: str) -> None:
+    assert amounts([text]) == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234,50 €", 1234.5),
+        ("1.234,50", 1234.5),
+        ("1\u00a0234,50", 1234.5),  # no-break space
+        ("1 234,50", 1234.5),
+        ("1.234.567", 1234567.0),
+        ("12,34", 12.34),
+        ("1234", 1234.0),
+        ("EUR 12,5", 12.5),
+    ],
+)
+def test_amounts_with_comma_decimal(text: str, expected: float) -> None:
+    assert amounts([text], CellRules(decimal=",")) == [pytest.approx(expected)]
+
+
+@pytest.mark.parametrize("text", ["1,234.50", "1.23,4", "abc"])
+def test_bad_amounts_with_comma_decimal_are_null(text: str) -> None:
+    assert amounts([text], CellRules(decimal=",")) == [None]
+
+
+def test_amount_factor_scales_amounts() -> None:
+    # Rial to Toman: divide by ten.
+    rules = CellRules(amount_factor=0.1)
+    assert amounts(["12,340", "1500", None, "abc"], rules) == [
+        pytest.approx(1234.0),
+        pytest.approx(150.0),
+        None,
+        None,
+    ]
+
+
+# --- integer (scores) -------------------------------------------------------
+
+
+def test_integers() -> None:
+    series = apply(["9", "9.0", "10", "0", "9.5", "abc", "", None, "9.00"], parse_integer)
+    assert series.to_list() == [9, 9, 10, 0, None, None, None, None, 9]
+    assert series.dtype.is_integer()
+
+
+# --- text -------------------------------------------------------------------
+
+
+def test_clean_text_trims_and_nulls_missing_tokens() -> None:
+    frame = pl.DataFrame(
+        {
+            "x": [
+                "  NA ",
+                "n/a",
+                "N/A",
+                "null",
+                "NULL",
+                "None",
+                "-",
+                "",
+                "   ",
+                "x ",
+                "  a b  ",
+                None,
+            ]
+        }
+    )
+    assert frame.select(clean_text("x")).to_series().to_list() == [
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "x",
+        "a b",
+        None,
+    ]
+
+
+def test_clean_text_keeps_words_that_merely_contain_tokens() -> None:
+    frame = pl.DataFrame({"x": ["NAME", "non", "--", "nan", "-5", "Nonesuch"]})
+    assert frame.select(clean_text("x")).to_series().to_list() == [
+        "NAME",
+        "non",
+        "--",
+        "nan",
+        "-5",
+        "Nonesuch",
+    ]
