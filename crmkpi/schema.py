@@ -95,7 +95,7 @@ def load_table(raw: RawTable, table: Table, source: SourceSpec, ctx: LoadContext
         rows=rows,
         skipped=rows - typed.height,
         skipped_by_reason=_by_reason(checks, totals),
-        latest=counts["latest"][0],
+        latest=_latest(typed, table, mapping),
         warnings=_warnings(counts, table.name),
         problems=problems,
     )
@@ -137,11 +137,6 @@ def _flagged_frame(
 def _counts(
     flagged: pl.LazyFrame, checks: list[Check], table: Table, mapping: dict[str, str]
 ) -> pl.LazyFrame:
-    dates = [
-        _as_date(TYPED + c, table.column(c).type)
-        for c in mapping
-        if table.column(c).type in (ColumnType.DATE, ColumnType.DATETIME)
-    ]
     extra: dict[str, pl.Expr] = {}
     if table.name == "deals" and {"status", "closed_at"} <= set(mapping):
         open_with_close = (pl.col(TYPED + "status") == "open") & pl.col(
@@ -150,16 +145,23 @@ def _counts(
         extra["open_with_closed_at"] = open_with_close.sum()
     return flagged.select(
         pl.len().alias("rows"),
-        (pl.max_horizontal([d.max() for d in dates]) if dates else pl.lit(None, pl.Date)).alias(
-            "latest"
-        ),
         *(pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))),
         **extra,
     )
 
 
-def _as_date(column: str, kind: ColumnType) -> pl.Expr:
-    return pl.col(column).dt.date() if kind == ColumnType.DATETIME else pl.col(column)
+def _latest(typed: pl.DataFrame, table: Table, mapping: dict[str, str]) -> date | None:
+    """Data freshness: the latest date in the rows kept, after open deals'
+    expected close dates were cleared (they are plans, not data seen)."""
+    dates = [
+        pl.col(c).dt.date() if table.column(c).type == ColumnType.DATETIME else pl.col(c)
+        for c in mapping
+        if table.column(c).type in (ColumnType.DATE, ColumnType.DATETIME)
+    ]
+    if not dates:
+        return None
+    latest: date | None = typed.select(pl.max_horizontal([d.max() for d in dates]))[0, 0]
+    return latest
 
 
 def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:

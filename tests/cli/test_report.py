@@ -55,9 +55,10 @@ def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
     assert kpis["net_customer_growth"]["value"] == -1  # E = {C1, C4}, S = {C1, C2, C4}
     assert kpis["revenue"]["value"] == 1500.0
     assert kpis["open_deals"]["value"] == 1  # D4: its expected closed_at is ignored
+    # latest = D3's close on Oct 12; D4's 2026-12-01 is an expected close date, not data seen.
     assert doc["inputs"]["deals"] == {
         "path": "deals.csv", "preset": "generic", "rows": 4, "skipped": 0,
-        "skipped_by_reason": {}, "latest": "2026-12-01",
+        "skipped_by_reason": {}, "latest": "2026-10-12",
     }  # fmt: skip
     assert doc["warnings"] == [
         "deals: ignored the closed_at of 1 open deal (an expected close date)"
