@@ -17,6 +17,7 @@ from crmkpi.config import Config, KpiSpec
 from crmkpi.errors import DataError
 from crmkpi.kpis import Kpi, KpiOptions, Tables, get
 from crmkpi.kpis._expr import REASON, VALUE
+from crmkpi.kpis.registry import Stat
 from crmkpi.periods import Period, parse_period, previous, year_ago
 from crmkpi.schema import LoadContext, LoadedTable, load_table
 from crmkpi.sources.loaders import find_table_file, open_table
@@ -158,7 +159,7 @@ def compute_values(
 
 
 def kpi_options(cfg: Config, spec: KpiSpec) -> KpiOptions:
-    stat = "median" if spec.stat == "median" else "mean"
+    stat: Stat = "median" if spec.stat == "median" else "mean"
     return KpiOptions(stat=stat, settings=cfg.settings)
 
 

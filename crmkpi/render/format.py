@@ -24,7 +24,11 @@ def display(value: float | None, unit: Unit, currency: str | None = None) -> str
         return MISSING
     if unit == "currency":
         return f"{currency} {value:,.2f}" if currency else f"{value:,.2f}"
-    return _FORMATS.get(unit, lambda v: f"{v:,.2f}")(value)
+    return _FORMATS.get(unit, _plain)(value)
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.2f}"
 
 
 def display_change(change: float | None, unit: Unit, currency: str | None = None) -> str:

@@ -73,7 +73,7 @@ def _amounts(rng: np.random.Generator, segment: Days, factor: float) -> Floats:
     band = np.asarray(v.AMOUNT_BAND)[segment]
     raw = lognormal(rng, band[:, 0] * factor, 0.45, len(segment))
     low = band[:, 1] * min(factor, 1.0)
-    return np.round(np.clip(raw, low, band[:, 2]), 2)
+    return np.round(np.clip(raw, low, band[:, 2]), 2).astype(np.float64)
 
 
 def first_deals(rng: np.random.Generator, acc: Accounts) -> Deals:

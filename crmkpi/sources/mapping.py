@@ -24,9 +24,9 @@ def map_headers(
     problems: list[Problem] = []
     for column in table.columns:
         wanted = overrides.get(column.name)
-        header = by_key.get(normalise_header(wanted or column.name))
-        if header is not None:
-            mapping[column.name] = header
+        found = by_key.get(normalise_header(wanted or column.name))
+        if found is not None:
+            mapping[column.name] = found
         elif wanted is not None:
             problems.append(
                 _missing(file, column.name, wanted, headers, "named in sources.columns")
