@@ -185,3 +185,31 @@ def test_unknown_output_extension_needs_format(data_dir: Path, tmp_path: Path) -
     result = _report("-d", str(data_dir), *OCT, "-o", str(tmp_path / "r.xyz"))
     assert result.exit_code == 2
     assert "cannot tell the format" in result.stderr
+
+
+def test_year_period_worked_by_hand(data_dir: Path) -> None:
+    """2026 as of 2027-01-15: s = 2026-01-01, e = 2027-01-01 (a full year)."""
+    result = _report("-d", str(data_dir), "-p", "2026", "--as-of", "2027-01-15", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["period"]["grain"], doc["period"]["end"], doc["period"]["partial"]) == (
+        "year",
+        "2026-12-31",
+        False,
+    )
+    kpis = {k["id"]: k for k in doc["kpis"]}
+    values = {i: k["value"] for i, k in kpis.items()}
+    assert values["new_customers"] == 4  # C1..C4 all created in 2026
+    assert values["churned_customers"] == 2  # C2 (Oct 1), C3 (Oct 20)
+    assert values["active_customers"] == 2  # E at 2027-01-01: C1, C4
+    assert values["net_customer_growth"] == 2  # E − S = 2 − 0
+    assert values["churn_rate"] is None  # S = 0: nobody before 2026
+    assert kpis["churn_rate"]["reason"] == "no customers at period start"
+    assert values["won_deals"] == 2  # D1 (Oct 3), D2 (Oct 10)
+    assert values["revenue"] == 1500.0
+    assert values["net_new_revenue"] == 1000.0  # D1 is C1's first purchase; D2 is not
+    assert values["win_rate"] == pytest.approx(2 / 3)  # D3 lost
+    assert values["close_rate"] == 0.5  # created in 2026: D1..D4, won: D1, D2
+    assert values["sales_cycle_days"] == 20.5  # (32 + 9) / 2
+    assert values["open_deals"] == 1  # D4; its expected close 2026-12-01 is ignored
+    assert values["open_pipeline_value"] == 2000.0
