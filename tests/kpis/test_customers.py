@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from _worked import check, d
 
 from crmkpi.kpis import Tables
 
@@ -24,19 +25,8 @@ SCHEMA = {"customer_id": pl.String, "created_at": pl.Date, "churned_at": pl.Date
 Row = tuple[str, date, date | None]
 
 
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
 def customers(*rows: Row) -> Tables:
     return Tables(customers=pl.DataFrame(list(rows), schema=SCHEMA, orient="row").lazy())
-
-
-def check(value: float | None, expected: float | None) -> None:
-    if expected is None:
-        assert value is None
-    else:
-        assert value == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 # The shared fixture. Day-of-year numbers (2026) used in the tenure arithmetic:

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from _worked import check, d
 
 from crmkpi.kpis import Tables
 
@@ -35,19 +36,8 @@ HEADER = tuple(SCHEMA)
 Row = tuple[str, date, str, date | None, float | None, str | None, str | None]
 
 
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
 def deals(*rows: Row) -> Tables:
     return Tables(deals=pl.DataFrame(list(rows), schema=SCHEMA, orient="row").lazy())
-
-
-def check(value: float | None, expected: float | None) -> None:
-    if expected is None:
-        assert value is None
-    else:
-        assert value == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 # The shared fixture.
