@@ -24,6 +24,7 @@ from crmkpi.errors import CrmkpiError, UsageError
 
 if TYPE_CHECKING:
     from crmkpi.config import Config
+    from crmkpi.engine import Report
 
 app = typer.Typer(
     name="crmkpi",
@@ -216,12 +217,10 @@ def report(
             _warn(result.warnings, quiet)
 
 
-def _render(result: object, fmt: Format, cfg: Config, *, to_terminal: bool) -> str:
-    from crmkpi.engine import Report
+def _render(result: Report, fmt: Format, cfg: Config, *, to_terminal: bool) -> str:
     from crmkpi.render.json import render_json
     from crmkpi.render.terminal import render_terminal
 
-    assert isinstance(result, Report)
     if fmt == Format.json:
         return render_json(result, cfg.data)
     width = typer.get_terminal_size()[0] if to_terminal else 120

@@ -6,6 +6,8 @@ closed_at of open deals (an *expected* close date in most CRMs).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from crmkpi.kpis._expr import (
@@ -234,7 +236,7 @@ def repeat_purchase_rate(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     if o.row_filter is not None:
         deals = deals.filter(o.row_filter)
     per_customer = deals.group_by([*o.by, "customer_id"]).agg(purchases=pl.len())
-    grouped = KpiOptions(stat=o.stat, by=o.by, settings=o.settings)
+    grouped = replace(o, row_filter=None)  # already applied to the deals above
     out = summarize(per_customer, grouped, repeat=(pl.col("purchases") >= 2).sum(), buyers=pl.len())
     return finish(
         out, o, ratio("repeat", "buyers"), "no customers with a won deal before period end"
