@@ -223,7 +223,8 @@ def _render(result: Report, fmt: Format, cfg: Config, *, to_terminal: bool) -> s
 
     if fmt == Format.json:
         return render_json(result, cfg.data)
-    width = typer.get_terminal_size()[0] if to_terminal else 120
+    # Piped output is never cut: a table only takes the width it needs.
+    width = typer.get_terminal_size()[0] if to_terminal else 200
     return render_terminal(result, color=to_terminal and not _no_color(), width=width)
 
 

@@ -14,9 +14,9 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config, KpiSpec
-from crmkpi.errors import DataError
+from crmkpi.errors import ConfigError, DataError
 from crmkpi.kpis import Kpi, KpiOptions, Tables, get
-from crmkpi.kpis._expr import REASON, VALUE
+from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpis.registry import Stat
 from crmkpi.periods import Period, parse_period, previous, year_ago
 from crmkpi.schema import LoadContext, LoadedTable, load_table
@@ -153,7 +153,11 @@ def compute_values(
             else:
                 keys.append((spec.id, index))
                 frames.append(kpi.compute(tables, period, options[spec.id]))
+    where = {spec.id: spec.where for spec in specs}
     for key, frame in zip(keys, pl.collect_all(frames), strict=True):
+        if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
+            prefix = f"{where[key[0]]}: " if where[key[0]] else ""
+            raise ConfigError(f"{prefix}{key[0]}: {frame[CONFIG_ERROR][0]}")
         results[key] = Measured(frame[VALUE][0], frame[REASON][0])
     return results
 

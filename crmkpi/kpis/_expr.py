@@ -8,6 +8,8 @@ when ``reason`` says why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -17,13 +19,28 @@ from crmkpi.periods import Period
 
 VALUE = "value"
 REASON = "reason"
+# Optional column of a KPI frame: a config mistake only the data reveals
+# (an open deal's stage missing from stage_probability). The engine raises it.
+CONFIG_ERROR = "config_error"
 
 
-def in_period(column: str, p: Period) -> pl.Expr:
-    """A date column is in P when s <= date < e (half-open). A missing date is
-    not in P (false, not null: negating it must give true)."""
-    inside = pl.col(column).is_between(pl.lit(p.start), pl.lit(p.end), closed="left")
+def in_period(column: str | pl.Expr, p: Period) -> pl.Expr:
+    """A date is in P when s <= date < e (half-open). A missing date is not in
+    P (false, not null: negating it must give true)."""
+    day = pl.col(column) if isinstance(column, str) else column
+    inside = day.is_between(pl.lit(p.start), pl.lit(p.end), closed="left")
     return inside.fill_null(False)
+
+
+def local_day(column: str) -> pl.Expr:
+    """The local date of a datetime column (already in the config timezone):
+    what "in P" compares for datetimes (SCHEMA.md "Dates of datetimes")."""
+    return pl.col(column).dt.date()
+
+
+def hours_between(start: str, end: str) -> pl.Expr:
+    """Fractional hours between two instants (narwhals has no fractional total_hours)."""
+    return (pl.col(end) - pl.col(start)).dt.total_seconds().cast(pl.Float64) / 3600
 
 
 def before(column: str, boundary: date) -> pl.Expr:
@@ -64,15 +81,18 @@ def summarize(frame: pl.LazyFrame, o: KpiOptions, **aggregates: pl.Expr) -> pl.L
     return frame.select(**aggregates)
 
 
-def finish(frame: pl.LazyFrame, o: KpiOptions, value: pl.Expr, missing: str) -> pl.LazyFrame:
-    """Select ``*by, value, reason``; a null (or NaN) value gets ``missing`` as reason."""
+def finish(
+    frame: pl.LazyFrame, o: KpiOptions, value: pl.Expr, missing: str | pl.Expr
+) -> pl.LazyFrame:
+    """Select ``*by, value, reason``; a null (or NaN) value gets ``missing`` as
+    reason (a text, or an expression when the reason depends on the data)."""
     as_float = value.cast(pl.Float64)
     clean = pl.when(as_float.is_nan()).then(None).otherwise(as_float)
     return frame.select(
         *o.by,
         clean.alias(VALUE),
         pl.when(clean.is_null())
-        .then(pl.lit(missing))
+        .then(pl.lit(missing) if isinstance(missing, str) else missing)
         .otherwise(None)
         .cast(pl.String)
         .alias(REASON),
@@ -124,3 +144,65 @@ def average_where(
     """The mean (or ``o.stat``) of ``values`` over rows meeting ``condition``."""
     out = summarize(frame, o, avg=statistic(values.filter(condition), o.stat))
     return finish(out, o, pl.col("avg"), empty)
+
+
+def unavailable(o: KpiOptions, reason: str) -> pl.LazyFrame:
+    """A KPI that cannot be computed from these inputs at all."""
+    frame = pl.LazyFrame({VALUE: [None]}, schema={VALUE: pl.Float64})
+    return frame.select(*(pl.lit(None).alias(c) for c in o.by), VALUE, pl.lit(reason).alias(REASON))
+
+
+def combine(
+    parts: dict[str, pl.LazyFrame],
+    o: KpiOptions,
+    value: Callable[[dict[str, pl.Expr]], pl.Expr],
+    missing: str,
+) -> pl.LazyFrame:
+    """A KPI computed from other KPIs' frames (``name`` -> frame of value, reason).
+
+    The value is ``value`` of the parts; when a part is unavailable the result
+    is too, with that part's reason ("win_rate: no deals won or lost in period");
+    when all parts exist but the result is undefined, ``missing``.
+    """
+    named = [
+        f.select(*o.by, pl.col(VALUE).alias(name), pl.col(REASON).alias(f"{name}__reason"))
+        for name, f in parts.items()
+    ]
+    joined = side_by_side(named, o)
+    part_reason = pl.coalesce(
+        [
+            pl.when(pl.col(f"{n}__reason").is_not_null()).then(
+                pl.concat_str(pl.lit(f"{n}: "), pl.col(f"{n}__reason"))
+            )
+            for n in parts
+        ]
+    )
+    result = value({n: pl.col(n) for n in parts})
+    as_float = result.cast(pl.Float64)
+    clean = pl.when(as_float.is_nan() | as_float.is_infinite()).then(None).otherwise(as_float)
+    return joined.select(
+        *o.by,
+        clean.alias(VALUE),
+        pl.when(clean.is_not_null())
+        .then(None)
+        .otherwise(pl.coalesce(part_reason, pl.lit(missing)))
+        .cast(pl.String)
+        .alias(REASON),
+    )
+
+
+def side_by_side(frames: list[pl.LazyFrame], o: KpiOptions) -> pl.LazyFrame:
+    """One-row aggregates next to each other (or, per breakdown group, joined)."""
+    joined = frames[0]
+    for frame in frames[1:]:
+        if o.by:
+            joined = joined.join(frame, on=list(o.by), how="full", coalesce=True)
+        else:
+            joined = pl.concat([joined, frame], how="horizontal")
+    return joined
+
+
+def other_table(o: KpiOptions) -> KpiOptions:
+    """Options for a KPI's second table: a custom KPI's filter narrows the
+    first table only (SPEC.md)."""
+    return replace(o, row_filter=None)

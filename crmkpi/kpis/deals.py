@@ -11,7 +11,9 @@ from dataclasses import replace
 import polars as pl
 
 from crmkpi.kpis._expr import (
+    CONFIG_ERROR,
     average_where,
+    combine,
     count_where,
     days_between,
     deal_open_at,
@@ -21,6 +23,7 @@ from crmkpi.kpis._expr import (
     ratio_where,
     sum_where,
     summarize,
+    unavailable,
 )
 from crmkpi.kpis.registry import KpiOptions, Tables, define
 from crmkpi.periods import Period
@@ -267,3 +270,74 @@ def open_deals(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
 )
 def open_pipeline_value(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     return sum_where(t.get("deals"), o, pl.col("amount").fill_null(0), deal_open_at(p.end))
+
+
+def _stage_probability(stages: dict[str, float]) -> pl.Expr:
+    """1.0 for a deal won since, 0.0 for one lost since, else its stage's probability."""
+    status = pl.col("status")
+    by_stage = pl.col("stage").replace_strict(stages, default=None, return_dtype=pl.Float64)
+    return pl.when(status == "won").then(1.0).when(status == "lost").then(0.0).otherwise(by_stage)
+
+
+def _unknown_stages(open_at_e: pl.Expr, stages: dict[str, float]) -> pl.Expr:
+    """The config error for open deals whose stage has no probability, or null."""
+    unknown = (
+        open_at_e
+        & (pl.col("status") == "open")
+        & ~pl.col("stage").fill_null("").is_in(list(stages))
+    )
+    names = pl.col("stage").fill_null("(empty)").filter(unknown).unique().sort().str.join(", ")
+    known = ", ".join(stages) or "none"
+    message = pl.concat_str(
+        pl.lit("stage_probability has no probability for the stage(s) "), names,
+        pl.lit(f" of open deals; known stages: {known}"),
+    )  # fmt: skip
+    return pl.when(unknown.any()).then(message).otherwise(None)
+
+
+@define(
+    "weighted_pipeline_value", "Weighted pipeline", unit="currency", better="higher",
+    tables=_DEALS, columns=("deals.closed_at", "deals.amount", "deals.stage"),
+    definition=(
+        "Sum over deals open at e of amount (missing = 0) × probability from the config "
+        "stage_probability map: an open deal's current stage; a deal open at e but won "
+        "since counts 1.0, lost since 0.0."
+    ),
+)  # fmt: skip
+def weighted_pipeline_value(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
+    stages = dict(o.settings.stage_probability or {})
+    if not stages:
+        return unavailable(o, "no stage_probability map in the config")
+    open_at_e = deal_open_at(p.end)
+    weighted = pl.col("amount").fill_null(0) * _stage_probability(stages)
+    out = summarize(
+        t.get("deals"), o,
+        total=weighted.filter(open_at_e).sum(), error=_unknown_stages(open_at_e, stages),
+    )  # fmt: skip
+    value = finish(out, o, pl.col("total").fill_null(0), "")
+    return pl.concat([value, out.select(pl.col("error").alias(CONFIG_ERROR))], how="horizontal")
+
+
+@define(
+    "sales_velocity", "Sales velocity", unit="currency", better="higher", tables=_DEALS,
+    columns=_BY_CUSTOMER[:2],
+    definition=(
+        "open_deals × win_rate × avg_deal_size / sales_cycle_days (money per day), each part "
+        "by its default definition (the mean cycle)."
+    ),
+)  # fmt: skip
+def sales_velocity(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
+    default = replace(o, stat="mean")
+    parts = {
+        "open_deals": open_deals(t, p, default),
+        "win_rate": win_rate(t, p, default),
+        "avg_deal_size": avg_deal_size(t, p, default),
+        "sales_cycle_days": sales_cycle_days(t, p, default),
+    }
+
+    def velocity(v: dict[str, pl.Expr]) -> pl.Expr:
+        cycle = v["sales_cycle_days"]
+        product = v["open_deals"] * v["win_rate"] * v["avg_deal_size"]
+        return pl.when(cycle > 0).then(product / cycle)
+
+    return combine(parts, o, velocity, "the mean sales cycle is 0 days")
