@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # The committed sample_data/ ends on this day; the demo passes it so it never drifts.
 DEMO_AS_OF := 2026-11-20
 
-.PHONY: demo test lint fmt clean sample
+.PHONY: demo test lint fmt clean sample docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ sample: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+docs: $(STAMP)
+	$(BIN)/crmkpi kpis -f md > docs/kpis.md

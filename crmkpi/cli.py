@@ -41,6 +41,12 @@ class Format(StrEnum):
     json = "json"
 
 
+class CatalogueFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
 class Compare(StrEnum):
     both = "both"
     previous = "previous"
@@ -252,16 +258,17 @@ def validate(
 
 
 @app.command()
-def kpis(fmt: FormatOpt = None) -> None:
+def kpis(
+    fmt: Annotated[
+        CatalogueFormat, typer.Option("--format", "-f", help="table, json or md.")
+    ] = CatalogueFormat.table,
+) -> None:
     """List the built-in KPIs: id, label, unit, better, tables and definition."""
     from crmkpi.render.catalogue import render_catalogue
 
     with user_errors():
-        sys.stdout.write(
-            render_catalogue(
-                (fmt or Format.table).value, color=sys.stdout.isatty() and not _no_color()
-            )
-        )
+        color = sys.stdout.isatty() and not _no_color()
+        sys.stdout.write(render_catalogue(fmt.value, color=color))
 
 
 @app.command()

@@ -19,7 +19,7 @@ from crmkpi.kpis import Kpi, KpiOptions, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpis.registry import Stat
 from crmkpi.periods import Period, parse_period, previous, year_ago
-from crmkpi.schema import LoadContext, LoadedTable, load_table
+from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.loaders import find_table_file, open_table
 
 
@@ -118,6 +118,10 @@ def load_inputs(cfg: Config, tables: tuple[str, ...], lenient: bool) -> Inputs:
             continue
         raw = open_table(path, sheet=source.sheet, separator=source.separator)
         loaded[name] = load_table(raw, TABLES[name], source, ctx)
+    if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
+        loaded["deal_stages"] = check_references(
+            loaded["deal_stages"], loaded["deals"], "deal_id", lenient
+        )
     return Inputs(loaded, absent)
 
 

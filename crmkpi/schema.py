@@ -8,7 +8,7 @@ exit 3); ``lenient`` drops the bad rows and says how many and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -238,3 +238,44 @@ def _warnings(counts: pl.DataFrame, table: str) -> tuple[str, ...]:
                 f"{table}: ignored the closed_at of {n} open deal{'s' if n != 1 else ''} (an expected close date)",
             )
     return ()
+
+
+def check_references(
+    child: LoadedTable, parent: LoadedTable, column: str, lenient: bool
+) -> LoadedTable:
+    """Rows of ``child`` whose ``column`` is not an id of ``parent`` (a stage row
+    of a deal that deals.csv does not have): problems, or skipped rows."""
+    known = parent.frame.select(column).unique()
+    orphans = child.frame.join(known, on=column, how="anti").sort(ROW)
+    if orphans.height == 0:
+        return child
+    problems = tuple(
+        Problem(
+            child.path.name,
+            row,
+            column,
+            value,
+            f"is not a {column} of {parent.path.name}",
+            f"an id that {parent.path.name} has",
+        )
+        for row, value in zip(
+            orphans[ROW].head(EXAMPLES_PER_CHECK),
+            orphans[column].head(EXAMPLES_PER_CHECK),
+            strict=True,
+        )
+    )
+    if not lenient:
+        total = orphans.height
+        raise DataError(
+            f"{child.path.name}: {total} problem{'s' if total != 1 else ''} in {child.name}",
+            problems,
+            total,
+        )
+    reason = f"{column} not in {parent.name}"
+    return replace(
+        child,
+        frame=child.frame.join(orphans.select(ROW), on=ROW, how="anti"),
+        skipped=child.skipped + orphans.height,
+        skipped_by_reason={**child.skipped_by_reason, reason: orphans.height},
+        problems=child.problems + problems,
+    )

@@ -18,7 +18,8 @@ def validate_inputs(cfg: Config, *, lenient: bool) -> str:
         )
         if table.skipped:
             reasons = "; ".join(f"{reason}: {n}" for reason, n in table.skipped_by_reason.items())
-            lines.append(f"  skipped {table.skipped:,} rows ({reasons})")
+            plural = "s" if table.skipped != 1 else ""
+            lines.append(f"  skipped {table.skipped:,} row{plural} ({reasons})")
             lines.extend(f"    {problem}" for problem in table.problems[:5])
         lines.extend(f"  warning: {w}" for w in table.warnings)
     lines.extend(reason for reason in inputs.absent.values())

@@ -26,10 +26,50 @@ def catalogue_rows() -> list[dict[str, str]]:
     ]
 
 
+_FAMILIES = {
+    "customers": "Customers",
+    "deals": "Revenue and deals",
+    "value": "Customer value and cost",
+    "leads": "Leads",
+    "support": "Support",
+}
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown() -> str:
+    """docs/kpis.md: one table per family, generated (``make docs``), never edited."""
+    lines = [
+        "# Built-in KPIs",
+        "",
+        "Generated from the registry by `crmkpi kpis -f md` (`make docs`); a test fails",
+        "when this file is stale. `stat: median` is allowed on the KPIs marked *median*.",
+    ]
+    for family, title in _FAMILIES.items():
+        lines += ["", f"## {title}", "", "| id | label | unit | better | tables | definition |"]
+        lines.append("|---|---|---|---|---|---|")
+        for k in (k for k in REGISTRY.values() if k.family == family):
+            median = " *median*" if "median" in k.stats else ""
+            cells = (
+                f"`{k.id}`{median}",
+                k.label,
+                k.unit,
+                k.better or "—",
+                ", ".join(k.tables),
+                k.definition,
+            )
+            lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def render_catalogue(fmt: str, *, color: bool = False, width: int = 160) -> str:
     rows = catalogue_rows()
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return render_markdown()
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold")
     for name in rows[0]:
         table.add_column(name, overflow="fold", no_wrap=name != "definition")

@@ -120,3 +120,33 @@ def test_console_script_runs_as_a_process(data_dir: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert '"label": "2026-10"' in run.stdout
+
+
+def test_kpis_markdown_is_the_docs_page() -> None:
+    result = runner.invoke(app, ["kpis", "-f", "md"])
+    assert result.exit_code == 0
+    docs = Path(__file__).resolve().parents[2] / "docs" / "kpis.md"
+    assert result.stdout == docs.read_text(encoding="utf-8")
+
+
+def _stages_of_unknown_deal(data_dir: Path) -> None:
+    (data_dir / "deal_stages.csv").write_text(
+        "deal_id,stage,entered_at\nD1,Qualified,2026-09-01\nD9,Proposal,2026-09-05\n"
+    )
+
+
+def test_stage_rows_of_unknown_deals_are_problems(data_dir: Path) -> None:
+    _stages_of_unknown_deal(data_dir)
+    result = runner.invoke(app, ["validate", "-d", str(data_dir)])
+    assert result.exit_code == 3
+    assert (
+        'deal_stages.csv, row 3, column deal_id: "D9" is not a deal_id of deals.csv'
+        in result.stderr
+    )
+
+
+def test_stage_rows_of_unknown_deals_are_skipped_when_lenient(data_dir: Path) -> None:
+    _stages_of_unknown_deal(data_dir)
+    result = runner.invoke(app, ["validate", "-d", str(data_dir), "--lenient"])
+    assert result.exit_code == 0, result.stderr
+    assert "  skipped 1 row (deal_id not in deals: 1)" in result.stdout

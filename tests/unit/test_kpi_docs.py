@@ -38,3 +38,21 @@ def test_definition_and_tables_are_filled(kpi_id: str) -> None:
     kpi = REGISTRY[kpi_id]
     assert kpi.definition.endswith(".")
     assert kpi.tables
+
+
+def test_generated_docs_are_current() -> None:
+    """docs/kpis.md is what `make docs` writes; edit the registry, then run it."""
+    from crmkpi.render.catalogue import render_markdown
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "kpis.md"
+    assert docs.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/kpis.md is stale: run make docs"
+    )
+
+
+def test_median_marker_matches_kpis_md() -> None:
+    """KPIS.md allows `stat: median` on exactly four mean-based KPIs."""
+    with_median = {k.id for k in REGISTRY.values() if "median" in k.stats}
+    assert with_median == {
+        "sales_cycle_days", "first_response_hours", "resolution_hours", "avg_customer_tenure",
+    }  # fmt: skip
