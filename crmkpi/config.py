@@ -13,8 +13,9 @@ from typing import Any
 
 from crmkpi.canonical import TABLES
 from crmkpi.errors import ConfigError, suggest
-from crmkpi.kpis.registry import REGISTRY, KpiSettings, get
-from crmkpi.yamlfile import KeyPath, YamlDoc, parse_yaml, read_yaml
+from crmkpi.kpis.registry import KpiSettings
+from crmkpi.kpispec import KpiSpec, parse_kpis
+from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, parse_yaml, read_yaml
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 CONFIG_FILENAME = "crmkpi.yaml"
@@ -24,29 +25,11 @@ TOP_LEVEL_KEYS = (
     "period", "compare", "trend", "sla", "clv", "stage_probability", "sources", "kpis",
     "breakdowns", "sections", "templates",
 )  # fmt: skip
-KPI_OPTIONS = (
-    "stat", "better", "label", "target", "fail", "warn", "allow_missing", "base", "filter",
-    "formula", "unit",
-)  # fmt: skip
 SOURCE_OPTIONS = (
     "path", "sheet", "preset", "columns", "values", "date_format", "decimal", "calendar",
     "timezone", "encoding", "separator", "amount_factor",
 )  # fmt: skip
 COMPARISONS = ("previous", "year_ago")
-
-
-@dataclass(frozen=True, slots=True)
-class KpiSpec:
-    """One entry of ``kpis:``: a registered id plus its options; ``where`` is
-    ``file, line N`` for messages."""
-
-    id: str
-    options: dict[str, Any] = field(default_factory=dict)
-    where: str = ""
-
-    @property
-    def stat(self) -> str:
-        return str(self.options.get("stat", "mean"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +98,7 @@ def config_from_text(text: str, base: Path, name: str = CONFIG_FILENAME) -> Conf
 
 def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -> Config:
     data = doc.data if doc.data is not None else {}
-    _expect(doc, (), data, dict, "a mapping of settings")
+    expect(doc, (), data, dict, "a mapping of settings")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(
@@ -134,28 +117,14 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         trend=_positive_int(doc, data, "trend", 6),
         settings=_settings(doc, data),
         sources=_sources(doc, data.get("sources") or {}, base),
-        kpis=_kpis(doc, data.get("kpis")),
+        kpis=parse_kpis(doc, data.get("kpis")),
         source_file=source_file,
     )
 
 
-def _expect(
-    doc: YamlDoc, path: KeyPath, value: Any, kind: type | tuple[type, ...], what: str
-) -> None:
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
-        shown = "nothing" if value is None else repr(value)
-        raise ConfigError(
-            f"{doc.where(path)}: {'.'.join(map(str, path)) or 'config'} is {shown}; expected {what}"
-        )
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:
     value = data.get(key, default)
-    _expect(doc, (key,), value, (str, int, float), "text")
+    expect(doc, (key,), value, (str, int, float), "text")
     return str(value)
 
 
@@ -176,7 +145,7 @@ def _choice(
 
 def _positive_int(doc: YamlDoc, data: dict[str, Any], key: str, default: int) -> int:
     value = data.get(key, default)
-    _expect(doc, (key,), value, int, "a whole number")
+    expect(doc, (key,), value, int, "a whole number")
     if value < 1:
         raise ConfigError(f"{doc.where((key,))}: {key} must be at least 1, not {value}")
     return int(value)
@@ -193,7 +162,7 @@ def _fiscal_year_start(doc: YamlDoc, data: dict[str, Any]) -> int:
 
 def _compare(doc: YamlDoc, value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
-    _expect(doc, ("compare",), items, list, "a list of previous, year_ago")
+    expect(doc, ("compare",), items, list, "a list of previous, year_ago")
     mapped: list[str] = []
     for index, item in enumerate(items):
         if item in ("both",):
@@ -210,7 +179,7 @@ def _compare(doc: YamlDoc, value: Any) -> tuple[str, ...]:
 
 
 def _number(doc: YamlDoc, path: KeyPath, value: Any) -> float:
-    _expect(doc, path, value, (int, float), "a number")
+    expect(doc, path, value, (int, float), "a number")
     return float(value)
 
 
@@ -218,13 +187,13 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     sla = data.get("sla") or {}
     clv = data.get("clv") or {}
     probability = data.get("stage_probability")
-    _expect(doc, ("sla",), sla, dict, "a mapping like {first_response_hours: 8}")
-    _expect(doc, ("clv",), clv, dict, "a mapping like {gross_margin: 0.7}")
-    _known_keys(doc, ("sla",), sla, ("first_response_hours",))
-    _known_keys(doc, ("clv",), clv, ("gross_margin", "max_lifespan_years"))
+    expect(doc, ("sla",), sla, dict, "a mapping like {first_response_hours: 8}")
+    expect(doc, ("clv",), clv, dict, "a mapping like {gross_margin: 0.7}")
+    known_keys(doc, ("sla",), sla, ("first_response_hours",))
+    known_keys(doc, ("clv",), clv, ("gross_margin", "max_lifespan_years"))
     stages: dict[str, float] | None = None
     if probability is not None:
-        _expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
+        expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
         stages = {str(k): _number(doc, ("stage_probability", k), v) for k, v in probability.items()}
     return KpiSettings(
         sla_first_response_hours=_number(
@@ -238,18 +207,8 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     )
 
 
-def _known_keys(
-    doc: YamlDoc, path: KeyPath, mapping: dict[str, Any], known: tuple[str, ...]
-) -> None:
-    for key in mapping:
-        if key not in known:
-            raise ConfigError(
-                f'{doc.where((*path, key))}: unknown key "{key}"{suggest(str(key), known)}'
-            )
-
-
 def _sources(doc: YamlDoc, sources: Any, base: Path) -> dict[str, SourceSpec]:
-    _expect(doc, ("sources",), sources, dict, "a mapping of table to source options")
+    expect(doc, ("sources",), sources, dict, "a mapping of table to source options")
     specs: dict[str, SourceSpec] = {}
     for table, options in sources.items():
         if table not in TABLES:
@@ -257,15 +216,15 @@ def _sources(doc: YamlDoc, sources: Any, base: Path) -> dict[str, SourceSpec]:
                 f'{doc.where(("sources", table))}: unknown table "{table}"{suggest(str(table), TABLES)}'
             )
         path = ("sources", table)
-        _expect(doc, path, options, dict, "a mapping of source options")
-        _known_keys(doc, path, options, SOURCE_OPTIONS)
+        expect(doc, path, options, dict, "a mapping of source options")
+        known_keys(doc, path, options, SOURCE_OPTIONS)
         specs[table] = _source(doc, table, options, base)
     return specs
 
 
 def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> SourceSpec:
     columns = options.get("columns") or {}
-    _expect(
+    expect(
         doc, ("sources", table, "columns"), columns, dict, "a mapping of canonical column to header"
     )
     for column in columns:
@@ -296,42 +255,3 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> So
             doc, ("sources", table, "amount_factor"), options.get("amount_factor", 1.0)
         ),
     )
-
-
-def _kpis(doc: YamlDoc, entries: Any) -> tuple[KpiSpec, ...]:
-    if entries is None:
-        return ()
-    _expect(doc, ("kpis",), entries, list, "a list of KPI ids")
-    specs = [_kpi(doc, index, entry) for index, entry in enumerate(entries)]
-    seen: set[str] = set()
-    for spec in specs:
-        if spec.id in seen:
-            raise ConfigError(f'{spec.where}: KPI "{spec.id}" is listed twice')
-        seen.add(spec.id)
-    return tuple(specs)
-
-
-def _kpi(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:
-    path: KeyPath = ("kpis", index)
-    if isinstance(entry, str):
-        get(entry, doc.where(path))
-        return KpiSpec(entry, {}, doc.where(path))
-    _expect(doc, path, entry, dict, "a KPI id, or {id: {options}}")
-    if len(entry) != 1 or "id" in entry:
-        raise ConfigError(
-            f"{doc.where(path)}: custom KPIs (id/base/filter/formula) are not supported yet; "
-            "write a built-in id, or {id: {options}}"
-        )
-    ((kpi_id, options),) = entry.items()
-    options = options or {}
-    _expect(doc, (*path, kpi_id), options, dict, "a mapping of KPI options")
-    _known_keys(doc, (*path, kpi_id), options, KPI_OPTIONS)
-    kpi = get(str(kpi_id), doc.where(path))
-    stat = options.get("stat", "mean")
-    if stat not in kpi.stats:
-        allowed = ", ".join(k for k, v in REGISTRY.items() if "median" in v.stats)
-        raise ConfigError(
-            f'{doc.where((*path, kpi_id, "stat"))}: stat "{stat}" is not available for {kpi_id} '
-            f"(median is allowed on {allowed})"
-        )
-    return KpiSpec(str(kpi_id), dict(options), doc.where(path))

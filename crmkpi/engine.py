@@ -13,11 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
-from crmkpi.config import Config, KpiSpec
+from crmkpi.config import Config
 from crmkpi.errors import ConfigError, DataError
 from crmkpi.kpis import Kpi, KpiOptions, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
-from crmkpi.kpis.registry import Stat
+from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, year_ago
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.loaders import find_table_file, open_table
@@ -41,7 +41,7 @@ class KpiResult:
     @property
     def label(self) -> str:
         """The label, with a non-default option next to it (KPIS.md)."""
-        label = str(self.spec.options.get("label", self.kpi.label))
+        label = self.spec.label or self.kpi.label
         return f"{label} ({self.spec.stat})" if self.spec.stat != "mean" else label
 
 
@@ -167,8 +167,7 @@ def compute_values(
 
 
 def kpi_options(cfg: Config, spec: KpiSpec) -> KpiOptions:
-    stat: Stat = "median" if spec.stat == "median" else "mean"
-    return KpiOptions(stat=stat, settings=cfg.settings)
+    return KpiOptions(stat=spec.stat, settings=cfg.settings)
 
 
 def run_report(

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from crmkpi.errors import ConfigError
+from crmkpi.errors import ConfigError, suggest
 
 MAX_CONFIG_BYTES = 1 << 20
 MAX_NODES = 100_000
@@ -97,3 +97,25 @@ def _record_lines(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, (*path, index), lines, seen, aliases)
+
+
+def expect(
+    doc: YamlDoc, path: KeyPath, value: Any, kind: type | tuple[type, ...], what: str
+) -> None:
+    """A ConfigError at ``path``'s line unless ``value`` is a ``kind`` (a bool is no number)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        shown = "nothing" if value is None else repr(value)
+        name = ".".join(map(str, path)) or "config"
+        raise ConfigError(f"{doc.where(path)}: {name} is {shown}; expected {what}")
+
+
+def known_keys(
+    doc: YamlDoc, path: KeyPath, mapping: dict[str, Any], known: tuple[str, ...]
+) -> None:
+    """A ConfigError for the first key of ``mapping`` not in ``known``, with a suggestion."""
+    for key in mapping:
+        if key not in known:
+            raise ConfigError(
+                f'{doc.where((*path, key))}: unknown key "{key}"{suggest(str(key), known)}'
+            )

@@ -122,3 +122,57 @@ def test_demo_config_is_the_builtin_set_plus_data() -> None:
     assert demo["data"] == "../sample_data"
     cfg = load_config(ROOT / "configs" / "default.yaml", tmp_path := ROOT)
     assert cfg.data == (tmp_path / "sample_data").resolve()
+
+
+def test_thresholds_are_parsed_in_the_kpis_unit() -> None:
+    cfg = config_from_text(
+        "kpis:\n"
+        "  - churn_rate: {fail: '> 5%', warn: '> 0.03', target: '2%'}\n"
+        "  - win_rate: {target: {month: '30%', quarter: 0.32}, allow_missing: true}\n"
+        "  - revenue: {fail: '< 10000'}\n",
+        Path("/base"),
+    )
+    churn, win, revenue = cfg.kpis
+    assert churn.fail is not None
+    assert churn.fail.holds(0.0501)
+    assert not churn.fail.holds(0.05)
+    assert churn.warn is not None
+    assert churn.warn.low == pytest.approx(0.03)
+    assert churn.target_for("month") == pytest.approx(0.02)
+    assert win.target_for("quarter") == pytest.approx(0.32)
+    assert win.target_for("week") is None
+    assert win.allow_missing is True
+    assert revenue.fail is not None
+    assert revenue.fail.holds(9999.99)
+    assert [k.checked for k in cfg.kpis] == [True, True, True]
+
+
+def test_bad_condition_points_at_its_line() -> None:
+    message = _error("kpis:\n  - new_customers\n  - churn_rate:\n      fail: '>> 5%'\n")
+    assert message.startswith("crmkpi.yaml, line 4: '>> 5%' is not a condition like")
+
+
+def test_percent_sign_on_a_count_is_a_config_error() -> None:
+    assert "'%' is only for percent KPIs" in _error("kpis:\n  - new_customers: {fail: '< 5%'}\n")
+
+
+def test_target_needs_a_better_direction() -> None:
+    message = _error("kpis:\n  - open_deals: {target: 40}\n")
+    assert message.startswith("crmkpi.yaml, line 2: open_deals has no better direction")
+    cfg = config_from_text("kpis:\n  - open_deals: {target: 40, better: higher}\n", Path("/b"))
+    assert cfg.kpis[0].target_for("month") == 40
+
+
+def test_unknown_target_grain_suggests() -> None:
+    message = _error("kpis:\n  - win_rate: {target: {montth: '30%'}}\n")
+    assert 'unknown key "montth"; did you mean "month"?' in message
+
+
+def test_allow_missing_must_be_a_flag() -> None:
+    message = _error("kpis:\n  - win_rate: {allow_missing: sometimes}\n")
+    assert "allow_missing is 'sometimes'; expected true or false" in message
+
+
+def test_label_override() -> None:
+    cfg = config_from_text("kpis:\n  - revenue: {label: Bookings}\n", Path("/b"))
+    assert cfg.kpis[0].label == "Bookings"
