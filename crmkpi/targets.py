@@ -1,0 +1,101 @@
+"""Verdicts: each KPI's status against its fail/warn conditions and target,
+pacing in partial periods, and the exit code of ``crmkpi check`` (SPEC.md).
+
+Pure Python over the engine's frozen results: no polars, no I/O. A failing
+KPI is a result here, not an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crmkpi.engine import KpiResult, Report
+from crmkpi.kpis.registry import Better
+from crmkpi.kpispec import Status
+from crmkpi.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """A flow KPI projected to the full period, and that projection as a share
+    of the target (``of_target`` None without a target)."""
+
+    projected: float
+    of_target: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """``status`` is None for a KPI without fail, warn or target. ``condition``
+    is the rule that decided it, as the user wrote it."""
+
+    kpi_id: str
+    status: Status | None
+    condition: str | None
+    target: float | None
+    pacing: Pacing | None
+
+
+def project(value: float | None, additive: bool, period: Period) -> float | None:
+    """value × days(full period) / days(start..as-of) for a flow KPI in a
+    partial period; None when nothing is projected."""
+    if value is None or not additive or not period.partial or period.full_end is None:
+        return None
+    full_days = (period.full_end - period.start).days
+    return value * full_days / period.days
+
+
+def _pacing(projected: float | None, target: float | None) -> Pacing | None:
+    if projected is None:
+        return None
+    of_target = projected / target if target else None
+    return Pacing(projected, of_target)
+
+
+def _meets(value: float, target: float, better: Better) -> bool:
+    return value >= target if better == "higher" else value <= target
+
+
+def judge(result: KpiResult, period: Period) -> Verdict:
+    """The status of one KPI by the rules of SPEC.md "Config"."""
+    spec = result.spec
+    target = spec.target_for(period.grain)
+    value = result.current.value
+    pacing = _pacing(project(value, result.kpi.additive, period), target)
+    if not spec.checked:
+        return Verdict(spec.id, None, None, target, pacing)
+    rule = spec.fail or spec.warn
+    if value is None:
+        status: Status = "pass" if spec.allow_missing else "error"
+        return Verdict(spec.id, status, rule.text if rule else None, target, pacing)
+    if spec.fail and spec.fail.holds(value):
+        return Verdict(spec.id, "fail", spec.fail.text, target, pacing)
+    if spec.warn and spec.warn.holds(value):
+        return Verdict(spec.id, "warn", spec.warn.text, target, pacing)
+    if rule:
+        return Verdict(spec.id, "pass", rule.text, target, pacing)
+    better = spec.better or result.kpi.better
+    if target is None or better is None:  # targets for other grains only: not judged here
+        return Verdict(spec.id, None, None, None, pacing)
+    return _judge_target(spec.id, value, target, better, pacing)
+
+
+def _judge_target(
+    kpi_id: str, value: float, target: float, better: Better, pacing: Pacing | None
+) -> Verdict:
+    """Only a target: pass when the value (projected, when paced) meets it in
+    the KPI's better direction (config refuses a target without one)."""
+    compared = pacing.projected if pacing else value
+    status: Status = "pass" if _meets(compared, target, better) else "fail"
+    rule = ">= target" if better == "higher" else "<= target"
+    return Verdict(kpi_id, status, rule, target, pacing)
+
+
+def judge_report(report: Report) -> dict[str, Verdict]:
+    return {r.spec.id: judge(r, report.period) for r in report.kpis}
+
+
+def exit_code(verdicts: dict[str, Verdict], *, strict: bool = False) -> int:
+    """0 when nothing failed; 1 for a fail or an error (or a warn with ``strict``)."""
+    failing: set[Status | None] = {"fail", "error", "warn"} if strict else {"fail", "error"}
+    return 1 if any(v.status in failing for v in verdicts.values()) else 0
