@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from crmkpi.engine import KpiResult, Report
 from crmkpi.kpis.registry import Better
-from crmkpi.kpispec import Status
+from crmkpi.kpispec import KpiSpec, Status
 from crmkpi.periods import Period
 
 
@@ -68,16 +68,24 @@ def judge(result: KpiResult, period: Period) -> Verdict:
     if value is None:
         status: Status = "pass" if spec.allow_missing else "error"
         return Verdict(spec.id, status, rule.text if rule else None, target, pacing)
-    if spec.fail and spec.fail.holds(value):
-        return Verdict(spec.id, "fail", spec.fail.text, target, pacing)
-    if spec.warn and spec.warn.holds(value):
-        return Verdict(spec.id, "warn", spec.warn.text, target, pacing)
     if rule:
-        return Verdict(spec.id, "pass", rule.text, target, pacing)
+        status, text = _judge_conditions(spec, value)
+        return Verdict(spec.id, status, text, target, pacing)
     better = spec.better or result.kpi.better
     if target is None or better is None:  # targets for other grains only: not judged here
         return Verdict(spec.id, None, None, None, pacing)
     return _judge_target(spec.id, value, target, better, pacing)
+
+
+def _judge_conditions(spec: KpiSpec, value: float) -> tuple[Status, str]:
+    """fail if the fail condition holds, else warn if the warn one does, else
+    pass (reported against the rule it was checked by)."""
+    if spec.fail and spec.fail.holds(value):
+        return "fail", spec.fail.text
+    if spec.warn and spec.warn.holds(value):
+        return "warn", spec.warn.text
+    rule = spec.fail or spec.warn
+    return "pass", rule.text if rule else ""
 
 
 def _judge_target(
