@@ -240,6 +240,43 @@ def _no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")]
+
+
+@app.command()
+def check(
+    config: ConfigOpt = None,
+    data: DataOpt = None,
+    period: PeriodOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Verdict format.")
+    ] = CheckFormat.text,
+    output: OutputOpt = None,
+    strict: StrictOpt = False,
+    lenient: LenientOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Evaluate fail/warn/target conditions; exit 1 when a KPI fails. Example: crmkpi check -p mtd"""
+    from crmkpi.engine import run_report
+    from crmkpi.render.check import render_check_text
+    from crmkpi.targets import exit_code, judge_report
+
+    with user_errors():
+        cfg = _config(config, data, Compare.none)
+        day = _as_of(as_of, cfg)
+        result = run_report(cfg, day, period_text=period, lenient=lenient)
+        _emit(render_check_text(result), output, result.period.label, day)
+        _warn(result.warnings, quiet)
+        code = exit_code(judge_report(result), strict=strict)
+    raise typer.Exit(code)
+
+
 @app.command()
 def validate(
     config: ConfigOpt = None,

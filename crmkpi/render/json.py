@@ -10,6 +10,7 @@ from crmkpi import __version__
 from crmkpi.engine import InputSummary, KpiResult, Report
 from crmkpi.periods import Period
 from crmkpi.render.format import change, display
+from crmkpi.targets import Verdict, judge_report
 
 
 def period_json(p: Period, *, full: bool) -> dict[str, Any]:
@@ -33,7 +34,13 @@ def _number(value: float | None, unit: str) -> float | int | None:
     return value
 
 
-def kpi_json(r: KpiResult, currency: str | None) -> dict[str, Any]:
+def _pacing_json(v: Verdict) -> dict[str, float | None] | None:
+    if v.pacing is None:
+        return None
+    return {"projected": v.pacing.projected, "of_target": v.pacing.of_target}
+
+
+def kpi_json(r: KpiResult, currency: str | None, verdict: Verdict) -> dict[str, Any]:
     unit = r.kpi.unit
     value = r.current.value
     previous = r.comparisons.get("previous")
@@ -52,10 +59,10 @@ def kpi_json(r: KpiResult, currency: str | None) -> dict[str, Any]:
         "change": _number(change(value, prev_value), unit),
         "year_ago": _number(ago_value, unit),
         "change_year_ago": _number(change(value, ago_value), unit),
-        "target": None,
-        "status": None,
-        "condition": None,
-        "pacing": None,
+        "target": _number(verdict.target, unit),
+        "status": verdict.status,
+        "condition": verdict.condition,
+        "pacing": _pacing_json(verdict),
         "trend": [],
     }
 
@@ -75,6 +82,7 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
 
 
 def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
+    verdicts = judge_report(report)
     return {
         "crmkpi_version": __version__,
         "title": report.title,
@@ -82,7 +90,7 @@ def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
         "currency": report.currency,
         "period": period_json(report.period, full=True),
         "compare": {name: period_json(p, full=False) for name, p in report.comparisons.items()},
-        "kpis": [kpi_json(r, report.currency) for r in report.kpis],
+        "kpis": [kpi_json(r, report.currency, verdicts[r.spec.id]) for r in report.kpis],
         "breakdowns": {},
         "sections": {},
         "inputs": {i.table: _input_json(i, data_dir) for i in report.inputs},

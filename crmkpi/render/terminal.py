@@ -14,8 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from crmkpi.engine import KpiResult, Report
+from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
 from crmkpi.render.format import MISSING, change, direction, display, display_change
+from crmkpi.targets import Verdict, judge_report
 
 _STYLE = {"good": "green", "bad": "red", "neutral": "dim"}
 _ARROW = {True: "▲", False: "▼"}
@@ -46,16 +48,40 @@ class _Notes:
         self.lines: list[str] = []
 
     def cell(
-        self, value: float | None, reason: str | None, unit: str, currency: str | None, label: str
+        self, value: float | None, reason: str | None, unit: Unit, currency: str | None, label: str
     ) -> Text:
         if value is not None:
-            return Text(display(value, unit, currency))  # type: ignore[arg-type]
+            return Text(display(value, unit, currency))
         self.lines.append(f"{label}: {reason or 'unavailable'}")
         return Text(f"{MISSING} [{len(self.lines)}]", style="dim")
 
 
+STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold magenta"}
+STATUS_MARK = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?"}
+
+
+def _target_cell(verdict: Verdict, unit: Unit, currency: str | None) -> Text:
+    """The target, and for a paced KPI how the projection compares with it."""
+    if verdict.target is None:
+        return Text(MISSING if verdict.status else "", style="dim")
+    text = display(verdict.target, unit, currency)
+    if verdict.pacing and verdict.pacing.of_target is not None:
+        text += f" (on track for {verdict.pacing.of_target:.0%})"
+    return Text(text)
+
+
+def _status_cell(verdict: Verdict) -> Text:
+    if verdict.status is None:
+        return Text("")
+    return Text(
+        f"{STATUS_MARK[verdict.status]} {verdict.status}", style=STATUS_STYLE[verdict.status]
+    )
+
+
 def _kpi_table(report: Report, notes: _Notes) -> Table:
     compare = list(report.comparisons)
+    verdicts = judge_report(report)
+    judged = any(v.status or v.target is not None for v in verdicts.values())
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold", pad_edge=False)
     table.add_column("KPI", no_wrap=True)
     table.add_column("Value", justify="right", no_wrap=True)
@@ -65,6 +91,9 @@ def _kpi_table(report: Report, notes: _Notes) -> Table:
     if "year_ago" in compare:
         table.add_column("Year ago", justify="right", no_wrap=True)
         table.add_column("vs year ago", justify="right", no_wrap=True)
+    if judged:
+        table.add_column("Target", justify="right", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
     cur = report.currency
     for r in report.kpis:
         unit = r.kpi.unit
@@ -74,6 +103,9 @@ def _kpi_table(report: Report, notes: _Notes) -> Table:
                 m = r.comparisons[name]
                 row.append(notes.cell(m.value, m.reason, unit, cur, f"{r.label}, {title}"))
                 row.append(_change_cell(r, name))
+        if judged:
+            verdict = verdicts[r.spec.id]
+            row += [_target_cell(verdict, unit, cur), _status_cell(verdict)]
         table.add_row(*row)
     return table
 
