@@ -7,6 +7,7 @@ Core modules are imported inside the commands, so ``--help`` and
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -235,13 +236,13 @@ def _render(result: Report, fmt: Format, cfg: Config, *, to_terminal: bool) -> s
 
 
 def _no_color() -> bool:
-    import os
-
     return bool(os.environ.get("NO_COLOR"))
 
 
 class CheckFormat(StrEnum):
     text = "text"
+    junit = "junit"
+    github = "github"
 
 
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")]
@@ -264,17 +265,40 @@ def check(
 ) -> None:
     """Evaluate fail/warn/target conditions; exit 1 when a KPI fails. Example: crmkpi check -p mtd"""
     from crmkpi.engine import run_report
-    from crmkpi.render.check import render_check_text
     from crmkpi.targets import exit_code, judge_report
 
     with user_errors():
         cfg = _config(config, data, Compare.none)
         day = _as_of(as_of, cfg)
         result = run_report(cfg, day, period_text=period, lenient=lenient)
-        _emit(render_check_text(result), output, result.period.label, day)
+        _emit(_render_check(result, fmt, strict), output, result.period.label, day)
         _warn(result.warnings, quiet)
         code = exit_code(judge_report(result), strict=strict)
     raise typer.Exit(code)
+
+
+def _render_check(result: Report, fmt: CheckFormat, strict: bool) -> str:
+    from crmkpi.render.check import render_check_text
+    from crmkpi.render.github import render_github, render_step_summary
+    from crmkpi.render.junit import render_junit
+
+    if fmt == CheckFormat.junit:
+        return render_junit(result, strict=strict)
+    if fmt == CheckFormat.github:
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            _append(Path(summary), render_step_summary(result))
+        return render_github(result)
+    return render_check_text(result)
+
+
+def _append(path: Path, text: str) -> None:
+    """GitHub collects the step summary from appends to its file."""
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: cannot append ({exc.strerror})") from exc
 
 
 @app.command()

@@ -99,3 +99,59 @@ def test_pacing_in_json_report(data_dir: Path, period: str) -> None:
     assert kpis["revenue"]["status"] == "fail"
     assert kpis["churn_rate"]["pacing"] is None  # a ratio is not projected
     assert kpis["churn_rate"]["condition"] == "> 5%"
+
+
+GATE = "  - churn_rate: {fail: '> 40%', warn: '> 30%'}\n  - win_rate: {target: '70%'}\n  - revenue: {fail: '< 100'}\n"
+
+
+def test_junit_validates_against_the_jenkins_schema(data_dir: Path, shared_dir: Path) -> None:
+    from lxml import etree
+
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("title: <script>alert(1)</script> & co\nkpis:\n" + GATE)
+    result = runner.invoke(app, ["check", "-c", str(config), *OCT, "-f", "junit"])
+    assert result.exit_code == 1  # win rate 66.67% misses its 70% target
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "contracts" / "junit-10.xsd")))
+    document = etree.fromstring(result.stdout.encode())
+    schema.assertValid(document)
+    suite = document.find("testsuite")
+    assert suite is not None
+    assert suite.get("name") == "crmkpi <script>alert(1)</script> & co"  # escaped, read back intact
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "0")
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert cases["win_rate"].find("failure") is not None
+    warn_out = cases["churn_rate"].find("system-out")
+    assert warn_out is not None
+    assert warn_out.text == "WARN  Churn rate: 33.33% (fail if > 40%, warn if > 30%)"
+
+
+def test_junit_strict_makes_warnings_failures(data_dir: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis:\n" + GATE)
+    result = runner.invoke(app, ["check", "-c", str(config), *OCT, "-f", "junit", "--strict"])
+    suite = ET.fromstring(result.stdout).find("testsuite")
+    assert suite is not None
+    assert suite.get("failures") == "2"
+
+
+def test_github_annotations_and_step_summary(data_dir: Path, tmp_path: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis:\n" + GATE)
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    result = runner.invoke(
+        app,
+        ["check", "-c", str(config), *OCT, "-f", "github"],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::warning title=Churn rate (2026-10)::WARN  Churn rate: 33.33%25 (fail if > 40%25, warn if > 30%25)",
+        "::error title=Win rate (2026-10)::FAIL  Win rate: 66.67%25 (target 70.00%25)",
+        "PASS  Revenue: 1,500.00 (fail if < 100)",
+    ]
+    text = summary.read_text()
+    assert text.startswith("earlier step\n### CRM KPIs · 2026-10")  # appended, not replaced
+    assert "| Win rate | 66.67% |  | 70.00% | ❌ fail |" in text
