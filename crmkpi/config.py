@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from crmkpi.canonical import TABLES
+from crmkpi.canonical import DIMENSIONS, TABLES
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
@@ -64,6 +64,9 @@ class Config:
     settings: KpiSettings = field(default_factory=KpiSettings)
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     kpis: tuple[KpiSpec, ...] = ()
+    breakdowns: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    templates: dict[str, Path] = field(default_factory=dict)
     source_file: Path | None = None
 
     def source(self, table: str) -> SourceSpec:
@@ -117,6 +120,9 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         trend=_positive_int(doc, data, "trend", 6),
         settings=_settings(doc, data),
         sources=_sources(doc, data.get("sources") or {}, base),
+        breakdowns=_names(doc, "breakdowns", data.get("breakdowns"), DIMENSIONS),
+        sections=_names(doc, "sections", data.get("sections"), SECTIONS),
+        templates=_templates(doc, data.get("templates"), base),
         kpis=parse_kpis(doc, data.get("kpis")),
         source_file=source_file,
     )
@@ -228,11 +234,25 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> So
         doc, ("sources", table, "columns"), columns, dict, "a mapping of canonical column to header"
     )
     for column in columns:
-        if column not in TABLES[table].column_names:
-            known = TABLES[table].column_names
-            raise ConfigError(
-                f'{doc.where(("sources", table, "columns", column))}: {table} has no column "{column}"{suggest(str(column), known)}'
-            )
+        _canonical_column(doc, ("sources", table, "columns", column), table, column)
+    _not_yet(doc, table, options)
+    values = options.get("values") or {}
+    expect(
+        doc,
+        ("sources", table, "values"),
+        values,
+        dict,
+        "a mapping of column to {source: canonical}",
+    )
+    for column, mapping in values.items():
+        _canonical_column(doc, ("sources", table, "values", column), table, column)
+        expect(
+            doc,
+            ("sources", table, "values", column),
+            mapping,
+            dict,
+            "a mapping of source value to canonical value",
+        )
     decimal = str(options.get("decimal", "."))
     if decimal not in (".", ","):
         raise ConfigError(f'{doc.where(("sources", table, "decimal"))}: decimal must be "." or ","')
@@ -243,10 +263,7 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> So
         sheet=options.get("sheet"),
         preset=str(options.get("preset", "generic")),
         columns={str(k): str(v) for k, v in columns.items()},
-        values={
-            str(k): {str(a): str(b) for a, b in v.items()}
-            for k, v in (options.get("values") or {}).items()
-        },
+        values={str(k): {str(a): str(b) for a, b in v.items()} for k, v in values.items()},
         date_format=options.get("date_format"),
         decimal=decimal,
         timezone=options.get("timezone"),
@@ -255,3 +272,62 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> So
             doc, ("sources", table, "amount_factor"), options.get("amount_factor", 1.0)
         ),
     )
+
+
+SECTIONS = ("pipeline", "funnel", "cohorts")
+TEMPLATE_FORMATS = ("html", "md")
+# Source options whose feature comes with a later capability: refused, never ignored.
+_LATER = {
+    "preset": (
+        "generic",
+        "presets for CRM exports are not available yet; map headers with columns:",
+    ),
+    "encoding": ("utf-8", "only UTF-8 files can be read for now; save the file as 'CSV UTF-8'"),
+    "calendar": ("gregorian", "Jalali dates in input are not supported yet"),
+}
+
+
+def _not_yet(doc: YamlDoc, table: str, options: dict[str, Any]) -> None:
+    for key, (supported, why) in _LATER.items():
+        value = options.get(key)
+        if value is not None and str(value).lower().replace("_", "-") not in (
+            supported,
+            supported.replace("-", ""),
+        ):
+            raise ConfigError(f'{doc.where(("sources", table, key))}: {key} "{value}": {why}')
+
+
+def _canonical_column(doc: YamlDoc, path: KeyPath, table: str, column: Any) -> None:
+    known = TABLES[table].column_names
+    if column not in known:
+        raise ConfigError(
+            f'{doc.where(path)}: {table} has no column "{column}"{suggest(str(column), known)}'
+        )
+
+
+def _names(doc: YamlDoc, key: str, value: Any, known: tuple[str, ...]) -> tuple[str, ...]:
+    """A list of names from ``known`` (dimensions, sections), each checked."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    expect(doc, (key,), items, list, f"a list of {', '.join(known)}")
+    for index, item in enumerate(items):
+        if item not in known:
+            what = "dimension" if key == "breakdowns" else "section"
+            raise ConfigError(
+                f'{doc.where((key, index))}: unknown {what} "{item}"{suggest(str(item), known)} '
+                f"(one of {', '.join(known)})"
+            )
+    return tuple(dict.fromkeys(items))
+
+
+def _templates(doc: YamlDoc, value: Any, base: Path) -> dict[str, Path]:
+    if value is None:
+        return {}
+    expect(doc, ("templates",), value, dict, "a mapping like {html: my-report.html.j2}")
+    known_keys(doc, ("templates",), value, TEMPLATE_FORMATS)
+    paths = {}
+    for fmt, path in value.items():
+        expect(doc, ("templates", fmt), path, str, "a file path")
+        paths[str(fmt)] = (base / path).resolve()
+    return paths

@@ -213,3 +213,14 @@ def test_year_period_worked_by_hand(data_dir: Path) -> None:
     assert values["sales_cycle_days"] == 20.5  # (32 + 9) / 2
     assert values["open_deals"] == 1  # D4; its expected close 2026-12-01 is ignored
     assert values["open_pipeline_value"] == 2000.0
+
+
+def test_configured_breakdowns_are_not_silently_dropped(data_dir: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis: [revenue]\nbreakdowns: [owner]\nsections: [funnel]\n")
+    result = _report("-c", str(config), *OCT, "-f", "json")
+    assert json.loads(result.stdout)["warnings"] == [
+        "deals: ignored the closed_at of 1 open deal (an expected close date)",
+        "breakdowns by owner is not computed in this version",
+        "the funnel section is not computed in this version",
+    ]

@@ -176,3 +176,49 @@ def test_allow_missing_must_be_a_flag() -> None:
 def test_label_override() -> None:
     cfg = config_from_text("kpis:\n  - revenue: {label: Bookings}\n", Path("/b"))
     assert cfg.kpis[0].label == "Bookings"
+
+
+def test_breakdowns_and_sections_are_checked() -> None:
+    cfg = config_from_text("breakdowns: [owner, segment]\nsections: [pipeline]\n", Path("/b"))
+    assert (cfg.breakdowns, cfg.sections) == (("owner", "segment"), ("pipeline",))
+    message = _error("breakdowns:\n  - owner\n  - segmnt\n")
+    assert message.startswith(
+        'crmkpi.yaml, line 3: unknown dimension "segmnt"; did you mean "segment"?'
+    )
+    assert 'unknown section "funel"; did you mean "funnel"?' in _error("sections: [funel]\n")
+
+
+def test_templates_map_formats_to_files() -> None:
+    cfg = config_from_text("templates: {html: t/report.html.j2}\n", Path("/base"))
+    assert cfg.templates == {"html": Path("/base/t/report.html.j2")}
+    assert 'unknown key "pdf"' in _error("templates: {pdf: x}\n")
+
+
+def test_source_values_name_canonical_columns() -> None:
+    cfg = config_from_text(
+        "sources:\n  deals:\n    values: {status: {'Closed Won': won}}\n", Path("/b")
+    )
+    assert cfg.source("deals").values == {"status": {"Closed Won": "won"}}
+    assert 'deals has no column "stauts"; did you mean "status"?' in _error(
+        "sources:\n  deals:\n    values: {stauts: {a: b}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("preset: hubspot", 'preset "hubspot": presets for CRM exports are not available yet'),
+        ("encoding: cp1252", 'encoding "cp1252": only UTF-8 files can be read for now'),
+        ("calendar: jalali", 'calendar "jalali": Jalali dates in input are not supported yet'),
+    ],
+)
+def test_source_options_of_later_features_are_refused(option: str, message: str) -> None:
+    assert message in _error(f"sources:\n  deals:\n    {option}\n")
+    assert "line 3" in _error(f"sources:\n  deals:\n    {option}\n")
+
+
+def test_supported_values_of_those_options_are_fine() -> None:
+    cfg = config_from_text(
+        "sources:\n  deals: {preset: generic, encoding: UTF-8, calendar: gregorian}\n", Path("/b")
+    )
+    assert cfg.source("deals").preset == "generic"
