@@ -91,7 +91,7 @@ def comparison_periods(period: Period, compare: tuple[str, ...]) -> dict[str, Pe
 
 
 def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
-    wanted = {table for spec in specs for table in get(spec.id).tables}
+    wanted = {t for spec in specs for t in (*get(spec.id).tables, *get(spec.id).optional_tables)}
     return tuple(t for t in TABLES if t in wanted)
 
 

@@ -79,6 +79,7 @@ def _converted(
 @define(
     "lead_conversion_rate", "Lead conversion rate", unit="percent", better="higher",
     tables=_LEADS,
+    optional_tables=("deals",),
     definition=(
         "Of the leads created in P, the share that is converted: converted_at present, "
         "status converted, or a won deal carries its lead_id."

@@ -71,7 +71,8 @@ Compute = Callable[[Tables, "Period", KpiOptions], "pl.LazyFrame"]
 class Kpi:
     """A built-in KPI. ``tables`` must all be present; ``columns`` lists the
     optional columns it reads as ``table.column`` (absent = unavailable, with
-    that reason); ``additive`` marks flow KPIs that pacing may project."""
+    that reason); ``additive`` marks flow KPIs that pacing may project;
+    ``optional_tables`` are read when present and used if they are."""
 
     id: str
     label: str
@@ -84,6 +85,7 @@ class Kpi:
     additive: bool = False
     stats: tuple[Stat, ...] = ("mean",)
     family: str = ""
+    optional_tables: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Kpi] = {}
@@ -100,6 +102,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
     columns: tuple[str, ...] = (),
     additive: bool = False,
     median: bool = False,
+    optional_tables: tuple[str, ...] = (),
 ) -> Callable[[Compute], Compute]:
     """Register the decorated function as KPI ``kpi_id``; a duplicate id fails at import."""
 
@@ -118,6 +121,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
             additive=additive,
             stats=("mean", "median") if median else ("mean",),
             family=compute.__module__.rsplit(".", 1)[-1],
+            optional_tables=optional_tables,
         )
         return compute
 

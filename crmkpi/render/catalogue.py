@@ -9,7 +9,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from crmkpi.kpis import REGISTRY
+from crmkpi.kpis import REGISTRY, Kpi
+
+
+def _tables(k: Kpi) -> str:
+    """``leads (+ deals if present)``: what a KPI reads."""
+    optional = "".join(f" (+ {t} if present)" for t in k.optional_tables)
+    return ", ".join(k.tables) + optional
 
 
 def catalogue_rows() -> list[dict[str, str]]:
@@ -19,7 +25,7 @@ def catalogue_rows() -> list[dict[str, str]]:
             "label": k.label,
             "unit": k.unit,
             "better": k.better or "—",
-            "tables": ", ".join(k.tables),
+            "tables": _tables(k),
             "definition": k.definition,
         }
         for k in REGISTRY.values()
@@ -57,7 +63,7 @@ def render_markdown() -> str:
                 k.label,
                 k.unit,
                 k.better or "—",
-                ", ".join(k.tables),
+                _tables(k),
                 k.definition,
             )
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
