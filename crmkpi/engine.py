@@ -14,8 +14,9 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config
+from crmkpi.custom import evaluate, formula_refs
 from crmkpi.errors import ConfigError, DataError
-from crmkpi.kpis import Kpi, KpiOptions, Tables, get
+from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, year_ago
@@ -41,7 +42,9 @@ class KpiResult:
     @property
     def label(self) -> str:
         """The label, with a non-default option next to it (KPIS.md)."""
-        label = self.spec.label or self.kpi.label
+        builtin = self.spec.base == self.spec.id
+        default = self.kpi.label if builtin else self.spec.id.replace("_", " ").capitalize()
+        label = self.spec.label or default
         return f"{label} ({self.spec.stat})" if self.spec.stat != "mean" else label
 
 
@@ -90,8 +93,39 @@ def comparison_periods(period: Period, compare: tuple[str, ...]) -> dict[str, Pe
     return {name: makers[name](period) for name in compare}
 
 
+def resolve_kpi(spec: KpiSpec) -> Kpi:
+    """The registry KPI a spec computes; a formula KPI gets a definition of its own."""
+    if spec.base:
+        return get(spec.base)
+    return Kpi(
+        id=spec.id,
+        label=spec.id,
+        unit=spec.unit or "ratio",
+        better=spec.better,
+        tables=(),
+        definition=f"formula: {spec.formula_text}",
+        compute=_formula_compute,
+        family="custom",
+    )
+
+
+def _formula_compute(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
+    raise LookupError("formula KPIs are evaluated from their parts, not computed")
+
+
+def _parts(spec: KpiSpec, by_id: dict[str, KpiSpec]) -> tuple[str, ...]:
+    """Registry ids a spec needs computed: its base, or, for a formula, every
+    built-in it reads (through other custom KPIs too)."""
+    if spec.base:
+        return (spec.base,)
+    refs = formula_refs(spec.formula) if spec.formula else ()
+    return tuple(p for ref in refs for p in (_parts(by_id[ref], by_id) if ref in by_id else (ref,)))
+
+
 def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
-    wanted = {t for spec in specs for t in (*get(spec.id).tables, *get(spec.id).optional_tables)}
+    by_id = {s.id: s for s in specs}
+    kpis = [get(part) for spec in specs for part in _parts(spec, by_id)]
+    wanted = {t for kpi in kpis for t in (*kpi.tables, *kpi.optional_tables)}
     return tuple(t for t in TABLES if t in wanted)
 
 
@@ -125,49 +159,104 @@ def load_inputs(cfg: Config, tables: tuple[str, ...], lenient: bool) -> Inputs:
     return Inputs(loaded, absent)
 
 
-def unavailable_reason(kpi: Kpi, inputs: Inputs) -> str | None:
-    """Why ``kpi`` cannot be computed from these inputs at all, or None."""
+def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:
+    """Why ``kpi`` cannot be computed from these inputs at all, or None.
+    ``extra`` lists more ``table.column`` needs (a custom filter's columns)."""
     for table in kpi.tables:
         if table in inputs.absent:
             return inputs.absent[table]
-    for needed in kpi.columns:
+    for needed in (*kpi.columns, *extra):
         table, column = needed.split(".")
         if column not in inputs.loaded[table].columns:
             return f"{table} has no {column} column"
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    """One polars computation: a configured KPI, or (key ``=id``) the default
+    definition of a built-in that a formula reads."""
+
+    key: str
+    kpi: Kpi
+    options: KpiOptions
+    columns: tuple[str, ...]
+    where: str
+
+
+def _measures(specs: tuple[KpiSpec, ...], settings: KpiSettings) -> list[_Measure]:
+    measures: list[_Measure] = []
+    by_id = {s.id: s for s in specs}
+    for spec in specs:
+        if spec.base:
+            kpi = get(spec.base)
+            row_filter = pl.sql_expr(spec.filter) if spec.filter else None
+            columns = tuple(f"{kpi.tables[0]}.{c}" for c in spec.filter_columns)
+            options = KpiOptions(stat=spec.stat, settings=settings, row_filter=row_filter)
+            measures.append(_Measure(spec.id, kpi, options, columns, spec.where))
+    defaults = {r for s in specs if s.formula for r in formula_refs(s.formula) if r not in by_id}
+    measures += [
+        _Measure(f"={ref}", get(ref), KpiOptions(settings=settings), (), "")
+        for ref in sorted(defaults)
+    ]
+    return measures
+
+
 def compute_values(
-    specs: tuple[KpiSpec, ...],
-    periods: list[Period],
-    inputs: Inputs,
-    options: dict[str, KpiOptions],
+    specs: tuple[KpiSpec, ...], periods: list[Period], inputs: Inputs, settings: KpiSettings
 ) -> dict[tuple[str, int], Measured]:
-    """Every KPI for every period, from one ``collect_all`` (shared scans run once)."""
+    """Every KPI for every period, from one ``collect_all`` (shared scans run
+    once); formula KPIs are then evaluated from their parts."""
     tables = inputs.tables()
     results: dict[tuple[str, int], Measured] = {}
-    keys: list[tuple[str, int]] = []
+    keys: list[tuple[_Measure, int]] = []
     frames: list[pl.LazyFrame] = []
-    for spec in specs:
-        kpi = get(spec.id)
-        reason = unavailable_reason(kpi, inputs)
+    for m in _measures(specs, settings):
+        reason = unavailable_reason(m.kpi, inputs, m.columns)
         for index, period in enumerate(periods):
             if reason is not None:
-                results[(spec.id, index)] = Measured(None, reason)
+                results[(m.key, index)] = Measured(None, reason)
             else:
-                keys.append((spec.id, index))
-                frames.append(kpi.compute(tables, period, options[spec.id]))
-    where = {spec.id: spec.where for spec in specs}
-    for key, frame in zip(keys, pl.collect_all(frames), strict=True):
+                keys.append((m, index))
+                frames.append(m.kpi.compute(tables, period, m.options))
+    for (m, index), frame in zip(keys, pl.collect_all(frames), strict=True):
         if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
-            prefix = f"{where[key[0]]}: " if where[key[0]] else ""
-            raise ConfigError(f"{prefix}{key[0]}: {frame[CONFIG_ERROR][0]}")
-        results[key] = Measured(frame[VALUE][0], frame[REASON][0])
+            prefix = f"{m.where}: " if m.where else ""
+            raise ConfigError(f"{prefix}{m.key}: {frame[CONFIG_ERROR][0]}")
+        results[(m.key, index)] = Measured(frame[VALUE][0], frame[REASON][0])
+    _evaluate_formulas(specs, len(periods), results)
     return results
 
 
-def kpi_options(cfg: Config, spec: KpiSpec) -> KpiOptions:
-    return KpiOptions(stat=spec.stat, settings=cfg.settings)
+def _evaluate_formulas(
+    specs: tuple[KpiSpec, ...], periods: int, results: dict[tuple[str, int], Measured]
+) -> None:
+    """Formulas read configured custom KPIs by id and built-ins by their default
+    definition (key ``=id``), each after the formulas it reads (config has
+    ruled out cycles)."""
+    by_id = {s.id: s for s in specs}
+    done = {key for key, _ in results}
+    pending = [s for s in specs if s.formula is not None]
+    while pending:
+        ready = [s for s in pending if {_key(r, by_id) for r in _refs(s)} <= done]
+        for spec in ready:
+            for index in range(periods):
+                values = {r: _operand(results[(_key(r, by_id), index)]) for r in _refs(spec)}
+                results[(spec.id, index)] = Measured(*evaluate(spec.formula, values))  # type: ignore[arg-type]
+            done.add(spec.id)
+        pending = [s for s in pending if s not in ready]
+
+
+def _refs(spec: KpiSpec) -> tuple[str, ...]:
+    return formula_refs(spec.formula) if spec.formula else ()
+
+
+def _key(ref: str, by_id: dict[str, KpiSpec]) -> str:
+    return ref if ref in by_id else f"={ref}"
+
+
+def _operand(m: Measured) -> tuple[float | None, str | None]:
+    return m.value, m.reason
 
 
 def run_report(
@@ -179,11 +268,10 @@ def run_report(
     specs = cfg.kpis
     inputs = load_inputs(cfg, needed_tables(specs), lenient)
     periods = [period, *comparisons.values()]
-    options = {spec.id: kpi_options(cfg, spec) for spec in specs}
-    values = compute_values(specs, periods, inputs, options)
+    values = compute_values(specs, periods, inputs, cfg.settings)
     results = tuple(
         KpiResult(
-            kpi=get(spec.id),
+            kpi=resolve_kpi(spec),
             spec=spec,
             current=values[(spec.id, 0)],
             comparisons={name: values[(spec.id, i + 1)] for i, name in enumerate(comparisons)},

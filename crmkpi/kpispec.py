@@ -7,12 +7,14 @@ with the line of the entry, before any data is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
 
 from crmkpi.conditions import Condition, parse_condition, parse_value
-from crmkpi.errors import ConfigError
-from crmkpi.kpis.registry import REGISTRY, Better, Kpi, Stat, get
+from crmkpi.custom import Node, compile_filter, filter_columns, formula_refs, parse_formula
+from crmkpi.errors import ConfigError, suggest
+from crmkpi.kpis.registry import REGISTRY, Better, Stat, Unit, get
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys
 
 KPI_OPTIONS = (
@@ -21,6 +23,8 @@ KPI_OPTIONS = (
 )  # fmt: skip
 GRAINS = ("year", "quarter", "month", "week", "day", "range")
 Status = Literal["pass", "warn", "fail", "error"]
+UNITS: tuple[str, ...] = get_args(Unit)
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,12 @@ class KpiSpec:
     warn: Condition | None = None
     target: dict[str, float] = field(default_factory=dict)
     allow_missing: bool = False
+    base: str = ""  # the built-in computed; "" for a formula KPI
+    filter: str | None = None
+    filter_columns: tuple[str, ...] = ()
+    formula: Node | None = None
+    formula_text: str | None = None
+    unit: Unit | None = None  # a formula KPI's unit
 
     @property
     def checked(self) -> bool:
@@ -57,19 +67,46 @@ def parse_kpis(doc: YamlDoc, entries: Any) -> tuple[KpiSpec, ...]:
         if spec.id in seen:
             raise ConfigError(f'{spec.where}: KPI "{spec.id}" is listed twice')
         seen.add(spec.id)
+    _check_formulas(specs)
     return tuple(specs)
+
+
+def _check_formulas(specs: list[KpiSpec]) -> None:
+    """Every id a formula reads exists; no formula reads itself, directly or not."""
+    custom = {s.id: s for s in specs if not s.base or s.id != s.base}
+    known = (*REGISTRY, *custom)
+    for spec in specs:
+        for ref in formula_refs(spec.formula) if spec.formula else ():
+            if ref not in known:
+                raise ConfigError(
+                    f'{spec.where}: formula of {spec.id} reads unknown KPI "{ref}"{suggest(ref, known)}'
+                )
+    for spec in specs:
+        _no_cycle(spec, custom, ())
+
+
+def _no_cycle(spec: KpiSpec, custom: dict[str, KpiSpec], trail: tuple[str, ...]) -> None:
+    if spec.id in trail:
+        raise ConfigError(
+            f"{spec.where}: formulas refer to each other in a circle: {' → '.join((*trail, spec.id))}"
+        )
+    for ref in formula_refs(spec.formula) if spec.formula else ():
+        if ref in custom:
+            _no_cycle(custom[ref], custom, (*trail, spec.id))
 
 
 def _entry(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:
     path: KeyPath = ("kpis", index)
     if isinstance(entry, str):
         get(entry, doc.where(path))
-        return KpiSpec(entry, doc.where(path))
-    expect(doc, path, entry, dict, "a KPI id, or {id: {options}}")
-    if len(entry) != 1 or "id" in entry:
+        return KpiSpec(entry, doc.where(path), base=entry)
+    expect(doc, path, entry, dict, "a KPI id, {id: {options}}, or a custom KPI")
+    if "id" in entry:
+        return _custom(doc, path, entry)
+    if len(entry) != 1:
         raise ConfigError(
-            f"{doc.where(path)}: custom KPIs (id/base/filter/formula) are not supported yet; "
-            "write a built-in id, or {id: {options}}"
+            f"{doc.where(path)}: write one KPI per entry: an id, {{id: {{options}}}}, or a "
+            "custom KPI with id: and base: or formula:"
         )
     ((kpi_id, options),) = entry.items()
     kpi = get(str(kpi_id), doc.where(path))
@@ -77,21 +114,34 @@ def _entry(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:
     here: KeyPath = (*path, kpi_id)
     expect(doc, here, options, dict, "a mapping of KPI options")
     known_keys(doc, here, options, KPI_OPTIONS)
-    return _with_options(doc, here, kpi, options)
-
-
-def _with_options(doc: YamlDoc, here: KeyPath, kpi: Kpi, options: dict[str, Any]) -> KpiSpec:
-    for unsupported in ("base", "filter", "formula", "unit"):
-        if unsupported in options:
+    for custom_only in ("base", "filter", "formula", "unit"):
+        if custom_only in options:
             raise ConfigError(
-                f"{doc.where((*here, unsupported))}: {unsupported} is for custom KPIs, which are not supported yet"
+                f"{doc.where((*here, custom_only))}: {custom_only} is for custom KPIs, which "
+                "have their own id: write - id: my_kpi, base: revenue, filter: …"
             )
-    percent = kpi.unit == "percent"
+    shape = _Shape(kpi.id, kpi.unit, kpi.better, kpi.stats)
+    return _with_options(doc, here, shape, options, KpiSpec(kpi.id, doc.where(path), base=kpi.id))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What options are checked against: the KPI's unit, direction and stats."""
+
+    id: str
+    unit: Unit
+    better: Better | None
+    stats: tuple[Stat, ...]
+
+
+def _with_options(
+    doc: YamlDoc, here: KeyPath, shape: _Shape, options: dict[str, Any], spec: KpiSpec
+) -> KpiSpec:
+    percent = shape.unit == "percent"
     better = _better(doc, here, options.get("better"))
-    spec = KpiSpec(
-        id=kpi.id,
-        where=doc.where(here[:2]),
-        stat=_stat(doc, here, kpi, options.get("stat", "mean")),
+    spec = replace(
+        spec,
+        stat=_stat(doc, here, shape, options.get("stat", "mean")),
         label=_label(doc, here, options.get("label")),
         better=better,
         fail=_condition(doc, (*here, "fail"), options.get("fail"), percent),
@@ -99,15 +149,71 @@ def _with_options(doc: YamlDoc, here: KeyPath, kpi: Kpi, options: dict[str, Any]
         target=_target(doc, (*here, "target"), options.get("target"), percent),
         allow_missing=_flag(doc, (*here, "allow_missing"), options.get("allow_missing", False)),
     )
-    if spec.target and not (better or kpi.better):
+    if spec.target and not (better or shape.better):
         raise ConfigError(
-            f"{doc.where((*here, 'target'))}: {kpi.id} has no better direction, so a target "
+            f"{doc.where((*here, 'target'))}: {shape.id} has no better direction, so a target "
             "cannot pass or fail; add better: higher (or lower), or use fail/warn"
         )
     return spec
 
 
-def _stat(doc: YamlDoc, here: KeyPath, kpi: Kpi, stat: Any) -> Stat:
+def _custom(doc: YamlDoc, path: KeyPath, entry: dict[str, Any]) -> KpiSpec:
+    """``- id: enterprise_revenue, base: revenue, filter: …`` or ``- id: x, formula: …``."""
+    known_keys(doc, path, entry, ("id", *KPI_OPTIONS))
+    kpi_id = entry["id"]
+    if not isinstance(kpi_id, str) or not _IDENTIFIER.match(kpi_id):
+        raise ConfigError(
+            f"{doc.where((*path, 'id'))}: id {kpi_id!r} must be lowercase letters, digits and _"
+        )
+    if kpi_id in REGISTRY:
+        raise ConfigError(
+            f'{doc.where((*path, "id"))}: "{kpi_id}" is a built-in KPI; give the custom KPI another id'
+        )
+    if ("base" in entry) == ("formula" in entry):
+        raise ConfigError(
+            f"{doc.where(path)}: custom KPI {kpi_id} needs base: (a built-in id, with an optional filter:) or formula:, not both"
+        )
+    spec, shape = (_filtered if "base" in entry else _formula)(doc, path, kpi_id, entry)
+    return _with_options(doc, path, shape, entry, spec)
+
+
+def _filtered(
+    doc: YamlDoc, path: KeyPath, kpi_id: str, entry: dict[str, Any]
+) -> tuple[KpiSpec, _Shape]:
+    base = get(str(entry["base"]), doc.where((*path, "base")))
+    if "unit" in entry:
+        raise ConfigError(
+            f"{doc.where((*path, 'unit'))}: a KPI with base: has the unit of {base.id}"
+        )
+    sql = entry.get("filter")
+    columns: tuple[str, ...] = ()
+    if sql is not None:
+        columns = filter_columns(compile_filter(sql, base.tables[0], doc.where((*path, "filter"))))
+    spec = KpiSpec(kpi_id, doc.where(path), base=base.id, filter=sql, filter_columns=columns)
+    return spec, _Shape(kpi_id, base.unit, base.better, base.stats)
+
+
+def _formula(
+    doc: YamlDoc, path: KeyPath, kpi_id: str, entry: dict[str, Any]
+) -> tuple[KpiSpec, _Shape]:
+    for wrong in ("filter", "stat"):
+        if wrong in entry:
+            raise ConfigError(
+                f"{doc.where((*path, wrong))}: {wrong} goes with base:, not with formula:"
+            )
+    formula = parse_formula(entry["formula"], doc.where((*path, "formula")))
+    unit = entry.get("unit", "ratio")
+    if unit not in UNITS:
+        raise ConfigError(
+            f'{doc.where((*path, "unit"))}: unit "{unit}" is not one of {", ".join(UNITS)}{suggest(str(unit), UNITS)}'
+        )
+    spec = KpiSpec(
+        kpi_id, doc.where(path), formula=formula, formula_text=str(entry["formula"]), unit=unit
+    )
+    return spec, _Shape(kpi_id, unit, None, ("mean",))
+
+
+def _stat(doc: YamlDoc, here: KeyPath, kpi: _Shape, stat: Any) -> Stat:
     if stat not in kpi.stats:
         allowed = ", ".join(k for k, v in REGISTRY.items() if "median" in v.stats)
         raise ConfigError(

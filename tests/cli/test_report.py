@@ -224,3 +224,53 @@ def test_configured_breakdowns_are_not_silently_dropped(data_dir: Path) -> None:
         "breakdowns by owner is not computed in this version",
         "the funnel section is not computed in this version",
     ]
+
+
+def test_custom_kpis_end_to_end(data_dir: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text(
+        "kpis:\n"
+        "  - id: upsell_revenue\n    base: revenue\n    filter: \"type = 'upsell'\"\n"
+        "  - id: upsell_net_new\n    base: net_new_revenue\n    filter: \"type = 'upsell'\"\n"
+        "  - id: per_deal\n    formula: revenue / won_deals\n    unit: currency\n"
+        "  - id: repeat_revenue\n    formula: (revenue - net_new_revenue) / 2\n"
+        "  - id: per_churned\n    formula: revenue / churned_customers\n"
+        "  - id: per_avg_deal\n    formula: revenue / avg_deal_size\n"
+        "  - id: emea_new\n    base: new_customers\n    filter: \"region = 'EMEA'\"\n"
+    )
+    result = _report("-c", str(config), *OCT, "-f", "json", "--compare", "previous")
+    assert result.exit_code == 0, result.stderr
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    assert kpis["upsell_revenue"]["value"] == 500.0  # D2 is the only upsell won in October
+    assert kpis["upsell_revenue"]["label"] == "Upsell revenue"
+    # First purchases are decided on the whole table: C1's first is D1 (type new), so the
+    # upsell D2 is not net new even though it is the only upsell (a filter-first bug gives 500).
+    assert kpis["upsell_net_new"]["value"] == 0.0
+    assert kpis["per_deal"]["value"] == 750.0  # 1500 / 2
+    assert kpis["per_deal"]["unit"] == "currency"
+    assert kpis["repeat_revenue"]["value"] == 250.0  # (1500 − 1000) / 2
+    assert kpis["per_churned"]["value"] == 750.0  # 1500 / 2 churned
+    # September: no revenue, nobody churned → 0 / 0; no deal won → avg_deal_size unavailable.
+    assert kpis["per_churned"]["previous"] is None
+    assert kpis["per_avg_deal"]["previous"] is None
+    sept = runner.invoke(
+        app,
+        [
+            "report",
+            "-c",
+            str(config),
+            "-p",
+            "2026-09",
+            "--as-of",
+            "2026-11-20",
+            "-f",
+            "json",
+            "--compare",
+            "none",
+        ],
+    )
+    by_id = {k["id"]: k for k in json.loads(sept.stdout)["kpis"]}
+    assert by_id["per_churned"]["reason"] == "division by zero in the formula"
+    assert by_id["per_avg_deal"]["reason"] == "avg_deal_size: no deals won in period"
+    assert kpis["emea_new"]["value"] is None  # the fixture has no region column
+    assert kpis["emea_new"]["reason"] == "customers has no region column"

@@ -222,3 +222,67 @@ def test_supported_values_of_those_options_are_fine() -> None:
         "sources:\n  deals: {preset: generic, encoding: UTF-8, calendar: gregorian}\n", Path("/b")
     )
     assert cfg.source("deals").preset == "generic"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        (
+            "kpis:\n  - id: x\n    formula: revenue / won_deal\n",
+            'formula of x reads unknown KPI "won_deal"; did you mean "won_deals"?',
+        ),
+        (
+            "kpis:\n  - id: a\n    formula: b * 2\n  - id: b\n    formula: a / 2\n",
+            "formulas refer to each other in a circle: a → b → a",
+        ),
+        (
+            "kpis:\n  - id: revenue\n    base: won_deals\n",
+            '"revenue" is a built-in KPI; give the custom KPI another id',
+        ),
+        (
+            "kpis:\n  - id: x\n    base: revenue\n    formula: revenue\n",
+            "needs base: (a built-in id, with an optional filter:) or formula:, not both",
+        ),
+        (
+            'kpis:\n  - id: x\n    formula: revenue\n    filter: "a = 1"\n',
+            "filter goes with base:, not with formula:",
+        ),
+        (
+            "kpis:\n  - id: x\n    formula: revenue\n    unit: dollars\n",
+            'unit "dollars" is not one of',
+        ),
+        ("kpis:\n  - id: x\n    base: revenu\n", 'unknown KPI "revenu"; did you mean "revenue"?'),
+        (
+            "kpis:\n  - id: x\n    base: revenue\n    unit: count\n",
+            "a KPI with base: has the unit of revenue",
+        ),
+        ("kpis:\n  - id: Bad-Id\n    base: revenue\n", "must be lowercase letters, digits and _"),
+        ('kpis:\n  - revenue: {filter: "a = 1"}\n', "filter is for custom KPIs"),
+    ],
+)
+def test_custom_kpi_mistakes(yaml_text: str, message: str) -> None:
+    error = _error(yaml_text)
+    assert error.startswith("crmkpi.yaml, line ")
+    assert message in error
+
+
+def test_custom_kpis_are_parsed() -> None:
+    cfg = config_from_text(
+        "kpis:\n"
+        "  - id: enterprise_revenue\n    base: revenue\n    filter: \"pipeline = 'Enterprise'\"\n"
+        "    target: 1000\n"
+        "  - id: per_customer\n    formula: enterprise_revenue / active_customers\n"
+        "    unit: currency\n    better: higher\n",
+        Path("/b"),
+    )
+    filtered, formula = cfg.kpis
+    assert (filtered.base, filtered.filter_columns, filtered.target_for("month")) == (
+        "revenue",
+        ("pipeline",),
+        1000,
+    )
+    assert (formula.base, formula.unit, formula.formula_text) == (
+        "",
+        "currency",
+        "enterprise_revenue / active_customers",
+    )
