@@ -333,6 +333,32 @@ def kpis(
 
 
 @app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="The data folder; crmkpi.yaml is written there.")
+    ] = Path(),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing crmkpi.yaml.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a commented starter crmkpi.yaml for a folder of exports."""
+    from crmkpi.config import CONFIG_FILENAME
+    from crmkpi.output import write_atomic
+    from crmkpi.starter import starter_config
+
+    with user_errors():
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: folder not found")
+        target = directory / CONFIG_FILENAME
+        if target.exists() and not force:
+            raise UsageError(f"{target} exists; use --force to replace it")
+        write_atomic(target, starter_config(directory))
+        if not quiet:
+            typer.echo(f"wrote {target}; try: cd {directory} && crmkpi report", err=True)
+
+
+@app.command()
 def sample(
     directory: Annotated[
         Path, typer.Argument(help="Folder to write the exports to (created if needed).")

@@ -1,0 +1,75 @@
+"""``crmkpi init``: a commented starter config for a data folder.
+
+It lists the KPIs that the tables found in the folder can feed, with example
+thresholds, so ``crmkpi report`` and ``crmkpi check`` run on it as written.
+Text only: the CLI writes the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crmkpi.canonical import TABLE_NAMES
+from crmkpi.kpis import REGISTRY
+from crmkpi.sources.loaders import find_table_file
+
+# Example gates, written only for KPIs whose tables are present.
+EXAMPLE_OPTIONS = {
+    "churn_rate": '{fail: "> 5%", warn: "> 3%"}',
+    "win_rate": '{target: "30%"}',
+    "first_response_sla_rate": '{warn: "< 90%", fail: "< 80%"}',
+    "sales_cycle_days": "{stat: median}",
+}
+HEADER = """\
+# crmkpi configuration, written by `crmkpi init`. Every key is optional.
+#   crmkpi report            the KPI table for last month (this file is found
+#                            when you run crmkpi in this folder)
+#   crmkpi check             CI gate: exits 1 when a KPI fails its condition
+#   crmkpi kpis              every KPI with its definition
+# Conditions: < <= > >= == != with a number (5% on percent KPIs), or
+# "between A and B"; target: "30%" or per grain {month: "30%", quarter: "32%"}.
+
+title: CRM KPIs
+data: .                       # the exports, relative to this file
+# currency: USD               # shown next to amounts
+# timezone: Europe/Berlin     # local dates of ticket times (default UTC)
+# fiscal_year_start: 4        # FY2026 = April 2026 – March 2027
+period: last-month
+compare: [previous, year_ago]
+# sla: {first_response_hours: 8}
+# stage_probability: {Prospecting: 0.1, Qualified: 0.3, Proposal: 0.6, Negotiation: 0.8}
+"""
+
+
+def starter_config(folder: Path) -> str:
+    """The starter YAML for ``folder``: KPIs grouped by the table they read."""
+    present = [t for t in TABLE_NAMES if find_table_file(folder, t) is not None]
+    lines = [HEADER, "kpis:"]
+    if not present:
+        lines.append("  # No exports found here yet (customers.csv, deals.csv …); a starter set:")
+    for table in present or ["customers", "deals"]:
+        kpis = [
+            k
+            for k in REGISTRY.values()
+            if k.tables[0] == table and set(k.tables) <= set(present or k.tables)
+        ]
+        if not kpis:
+            continue
+        found = find_table_file(folder, table)
+        lines.append(f"  # from {found.name if found else table + '.csv'}")
+        for kpi in kpis:
+            if kpi.id == "weighted_pipeline_value":
+                continue  # needs stage_probability (commented above)
+            options = EXAMPLE_OPTIONS.get(kpi.id) if present else None
+            lines.append(f"  - {kpi.id}: {options}" if options else f"  - {kpi.id}")
+    lines += [
+        "",
+        "# A built-in narrowed by an SQL filter, and a formula over KPI ids:",
+        "#  - id: enterprise_revenue",
+        "#    base: revenue",
+        "#    filter: \"pipeline = 'Enterprise'\"",
+        "#  - id: revenue_per_customer",
+        '#    formula: "revenue / active_customers"',
+        "#    unit: currency",
+    ]
+    return "\n".join(lines) + "\n"
