@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmkpi.canonical import DIMENSIONS, TABLES
 from crmkpi.errors import ConfigError, suggest
@@ -111,7 +112,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         title=_text(doc, data, "title", "CRM KPIs"),
         data=(base / _text(doc, data, "data", ".")).resolve(),
         currency=_optional_text(doc, data, "currency"),
-        timezone=_text(doc, data, "timezone", "UTC"),
+        timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", ("gregorian", "jalali"), "gregorian"),
         locale=_choice(doc, data, "locale", ("en", "fa"), "en"),
         fiscal_year_start=_fiscal_year_start(doc, data),
@@ -266,7 +267,7 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> So
         values={str(k): {str(a): str(b) for a, b in v.items()} for k, v in values.items()},
         date_format=options.get("date_format"),
         decimal=decimal,
-        timezone=options.get("timezone"),
+        timezone=_zone(doc, ("sources", table, "timezone"), options.get("timezone")),
         separator=options.get("separator"),
         amount_factor=_number(
             doc, ("sources", table, "amount_factor"), options.get("amount_factor", 1.0)
@@ -331,3 +332,16 @@ def _templates(doc: YamlDoc, value: Any, base: Path) -> dict[str, Path]:
         expect(doc, ("templates", fmt), path, str, "a file path")
         paths[str(fmt)] = (base / path).resolve()
     return paths
+
+
+def _zone(doc: YamlDoc, path: KeyPath, name: Any) -> Any:
+    """An IANA time zone name (Europe/Berlin), checked now rather than mid-load."""
+    if name is None:
+        return None
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{doc.where(path)}: unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
+        ) from None
+    return str(name)

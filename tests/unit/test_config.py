@@ -286,3 +286,11 @@ def test_custom_kpis_are_parsed() -> None:
         "currency",
         "enterprise_revenue / active_customers",
     )
+
+
+def test_time_zones_are_checked() -> None:
+    assert config_from_text("timezone: Asia/Tehran\n", Path("/b")).timezone == "Asia/Tehran"
+    assert _error("title: x\ntimezone: Europe/Berln\n") == (
+        "crmkpi.yaml, line 2: unknown time zone 'Europe/Berln' (use an IANA name like Europe/Berlin)"
+    )
+    assert "line 3: unknown time zone" in _error("sources:\n  tickets:\n    timezone: Mars/Base\n")
