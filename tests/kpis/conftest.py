@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crmkpi.cli import app
-from crmkpi.kpis import REGISTRY, KpiOptions, Tables
+from crmkpi.kpis import REGISTRY, KpiOptions, KpiSettings, Tables
 from crmkpi.kpis.registry import Stat
 from crmkpi.periods import parse_period
 
@@ -28,25 +28,58 @@ AS_OF = date(2026, 11, 20)
 
 Value = float | None
 Measure = Callable[..., tuple[Value, str | None]]
+KpiFrame = Callable[..., pl.DataFrame]
 CliReport = Callable[..., dict[str, Any]]
+CliInvoke = Callable[..., Result]
+
+# The optional column of a KPI frame that carries a config error only the data
+# reveals (an open deal's stage missing from stage_probability).
+CONFIG_ERROR = "config_error"
 
 
 @pytest.fixture
-def measure() -> Measure:
-    """``measure(kpi_id, tables, "2026-10", stat="mean") -> (value, reason)``.
+def kpi_frame() -> KpiFrame:
+    """``kpi_frame(kpi_id, tables, "2026-10", stat="mean", settings=None)``: the
+    collected one-row frame of ``value, reason`` (and ``config_error`` if the
+    KPI can raise one), with the config settings (``KpiSettings``) given."""
+
+    def _frame(
+        kpi_id: str,
+        tables: Tables,
+        period: str,
+        stat: Stat = "mean",
+        settings: KpiSettings | None = None,
+    ) -> pl.DataFrame:
+        p = parse_period(period, as_of=AS_OF)
+        assert not p.partial, f"{period} is cut at {AS_OF}; pick an earlier period"
+        options = KpiOptions(stat=stat, settings=settings or KpiSettings())
+        out = REGISTRY[kpi_id].compute(tables, p, options).collect()
+        assert out.columns in (["value", "reason"], ["value", "reason", CONFIG_ERROR])
+        assert out.height == 1
+        return out
+
+    return _frame
+
+
+@pytest.fixture
+def measure(kpi_frame: KpiFrame) -> Measure:
+    """``measure(kpi_id, tables, "2026-10", stat="mean", settings=None) -> (value, reason)``.
 
     Also checks the contract of every KPI frame: one row of ``value, reason``,
-    and ``value`` is null exactly when a non-empty ``reason`` says why.
+    ``value`` is null exactly when a non-empty ``reason`` says why, and no
+    config error hides behind a value.
     """
 
     def _measure(
-        kpi_id: str, tables: Tables, period: str, stat: Stat = "mean"
+        kpi_id: str,
+        tables: Tables,
+        period: str,
+        stat: Stat = "mean",
+        settings: KpiSettings | None = None,
     ) -> tuple[Value, str | None]:
-        p = parse_period(period, as_of=AS_OF)
-        assert not p.partial, f"{period} is cut at {AS_OF}; pick an earlier period"
-        out = REGISTRY[kpi_id].compute(tables, p, KpiOptions(stat=stat)).collect()
-        assert out.columns == ["value", "reason"]
-        assert out.height == 1
+        out = kpi_frame(kpi_id, tables, period, stat, settings)
+        if CONFIG_ERROR in out.columns:
+            assert out[CONFIG_ERROR][0] is None, out[CONFIG_ERROR][0]
         assert out.schema["value"] == pl.Float64
         value, reason = out["value"][0], out["reason"][0]
         if value is None:
@@ -67,23 +100,44 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object
 
 
 @pytest.fixture
-def cli_report(tmp_path: Path) -> CliReport:
+def cli_invoke(tmp_path: Path) -> CliInvoke:
     """Write ``tables`` ({name: (header, rows)}) as CSV plus a ``crmkpi.yaml``
-    listing ``kpis``, run ``crmkpi report -f json`` for October 2026 as of
-    2026-11-20, assert exit 0 and return the stderr and the KPIs by id."""
+    listing ``kpis`` (with ``options``, {id: YAML flow mapping}, and the
+    top-level YAML text ``config``), run ``crmkpi report -f json`` for the
+    period as of 2026-11-20 and return the result, whatever its exit code."""
 
     def _run(
         tables: dict[str, tuple[Sequence[str], Sequence[Sequence[object]]]],
         kpis: Sequence[str],
         period: str = "2026-10",
-    ) -> dict[str, Any]:
+        options: Mapping[str, str] | None = None,
+        config: str = "",
+    ) -> Result:
         for name, (header, rows) in tables.items():
             _write_csv(tmp_path / f"{name}.csv", header, rows)
-        config = tmp_path / "crmkpi.yaml"
-        config.write_text("kpis:\n" + "".join(f"  - {k}\n" for k in kpis), encoding="utf-8")
-        args = ["report", "-c", str(config), "-d", str(tmp_path), "-p", period]
+        entries = "".join(
+            f"  - {k}: {options[k]}\n" if options and k in options else f"  - {k}\n" for k in kpis
+        )
+        (tmp_path / "crmkpi.yaml").write_text(config + "kpis:\n" + entries, encoding="utf-8")
+        args = ["report", "-c", str(tmp_path / "crmkpi.yaml"), "-d", str(tmp_path), "-p", period]
         args += ["--as-of", AS_OF.isoformat(), "-f", "json", "--compare", "none"]
-        result = CliRunner().invoke(app, args)
+        return CliRunner().invoke(app, args)
+
+    return _run
+
+
+@pytest.fixture
+def cli_report(cli_invoke: CliInvoke) -> CliReport:
+    """As ``cli_invoke``, but assert exit 0 and return the stderr and the KPIs by id."""
+
+    def _run(
+        tables: dict[str, tuple[Sequence[str], Sequence[Sequence[object]]]],
+        kpis: Sequence[str],
+        period: str = "2026-10",
+        options: Mapping[str, str] | None = None,
+        config: str = "",
+    ) -> dict[str, Any]:
+        result = cli_invoke(tables, kpis, period, options, config)
         assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
         report = json.loads(result.stdout)
         assert report["period"]["label"] == period
