@@ -155,3 +155,24 @@ def test_github_annotations_and_step_summary(data_dir: Path, tmp_path: Path) -> 
     text = summary.read_text()
     assert text.startswith("earlier step\n### CRM KPIs · 2026-10")  # appended, not replaced
     assert "| Win rate | 66.67% |  | 70.00% | ❌ fail |" in text
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "  - id: x\n    base: revenue\n    filter: \"__import__('os').system('touch pwned')\"\n",
+        '  - id: x\n    base: revenue\n    filter: "amount > (SELECT max(amount) FROM deals)"\n',
+        '  - id: x\n    base: revenue\n    filter: "1; DROP TABLE deals"\n',
+        "  - id: x\n    formula: \"__import__('os').system('touch pwned')\"\n",
+        '  - id: x\n    formula: "revenue.__class__"\n',
+    ],
+)
+def test_filters_and_formulas_cannot_run_code(
+    data_dir: Path, entry: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(data_dir)
+    result = _check(data_dir, entry + "    fail: '< 0'\n")
+    assert result.exit_code == 2
+    assert "crmkpi.yaml, line 4:" in result.stderr or "crmkpi.yaml, line 5:" in result.stderr
+    assert not (data_dir / "pwned").exists()
+    assert "Traceback" not in result.stderr
