@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from crmkpi.canonical import TABLES, ColumnType
-from crmkpi.errors import ConfigError, suggest
+from crmkpi.errors import ConfigError, first_line, suggest
 
 MAX_FORMULA_LENGTH = 1_000
 MAX_FORMULA_DEPTH = 32
@@ -56,7 +56,7 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         ) from exc
     except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
         raise ConfigError(
-            f"{where}: filter {sql!r} is not a valid SQL condition ({_first_line(exc)})"
+            f"{where}: filter {sql!r} is not a valid SQL condition ({first_line(exc)})"
         ) from exc
     if dtype != pl.Boolean:
         raise ConfigError(
@@ -77,13 +77,6 @@ def _closest(exc: Exception, table: str) -> str:
         return ""
     name = match[1]
     return f' ("{name}"{suggest(name, TABLES[table].column_names)})'
-
-
-def _first_line(exc: BaseException, limit: int = 100) -> str:
-    """polars' message, first line, cut short: some embed a whole syntax tree."""
-    lines = str(exc).strip().splitlines()
-    line = lines[0] if lines else type(exc).__name__
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- formulas -------------------------------------------------------------------------

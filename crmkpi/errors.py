@@ -101,6 +101,14 @@ def render_problems(headline: str, problems: tuple[Problem, ...], total: int) ->
     return "\n".join(lines)
 
 
+def first_line(exc: BaseException, limit: int = 100) -> str:
+    """A foreign exception's message for a person: first line, cut short
+    (polars sometimes embeds a whole syntax tree)."""
+    lines = str(exc).strip().splitlines()
+    line = lines[0] if lines else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def suggest(name: str, known: Iterable[str]) -> str:
     """'; did you mean "x"?' for the closest known name, or '' when none is close."""
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from crmkpi.canonical import EXTENSIONS
-from crmkpi.errors import DataError
+from crmkpi.errors import DataError, first_line
 
 ROW = "__row"
 _SEPARATORS = (",", ";", "\t", "|")
@@ -147,10 +147,10 @@ def _open_excel(path: Path, sheet: str | None) -> RawTable:
             raise_if_empty=False,
         )
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read the workbook ({_first_line(exc)})") from exc
+        raise DataError(f"{path}: cannot read the workbook ({first_line(exc)})") from exc
     except Exception as exc:
         where = f"sheet {sheet!r}" if sheet else "the first sheet"
-        raise DataError(f"{path}: cannot read {where} ({_first_line(exc)})") from exc
+        raise DataError(f"{path}: cannot read {where} ({first_line(exc)})") from exc
     frame = frame.select(pl.all().cast(pl.String))
     return RawTable(path, tuple(frame.columns), frame.lazy().with_row_index(ROW, offset=2), True)
 
@@ -175,9 +175,4 @@ def read_error(path: Path, exc: Exception) -> DataError:
             f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8', "
             "or set sources.<table>.encoding in the config"
         )
-    return DataError(f"{path}: cannot read the file ({_first_line(exc)})")
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return DataError(f"{path}: cannot read the file ({first_line(exc)})")
