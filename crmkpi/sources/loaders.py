@@ -172,7 +172,7 @@ def read_error(path: Path, exc: Exception) -> DataError:
     text = str(exc)
     if "utf-8" in text.lower() or "utf8" in text.lower():
         return DataError(
-            f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8', "
-            "or set sources.<table>.encoding in the config"
+            f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8' "
+            "(other encodings cannot be read yet)"
         )
     return DataError(f"{path}: cannot read the file ({first_line(exc)})")
