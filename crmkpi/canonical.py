@@ -47,10 +47,6 @@ class Table:
                 return c
         raise KeyError(name)
 
-    @property
-    def id_column(self) -> str | None:
-        return next((c.name for c in self.columns if c.unique), None)
-
 
 _ID, _DATE, _DT, _AMT, _SCORE, _TEXT = (
     ColumnType.ID,

@@ -148,12 +148,7 @@ def _today(timezone: str) -> date:
 
 
 def _as_of(text: str | None, cfg: Config) -> date:
-    if text is None:
-        return _today(cfg.timezone)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date (expected YYYY-MM-DD)") from None
+    return _today(cfg.timezone) if text is None else _parse_day(text)
 
 
 def _config(config: Path | None, data: Path | None, compare: Compare | None) -> Config:
@@ -278,6 +273,7 @@ def check(
 
 
 def _render_check(result: Report, fmt: CheckFormat, strict: bool) -> str:
+    from crmkpi.output import append_text
     from crmkpi.render.check import render_check_text
     from crmkpi.render.github import render_github, render_step_summary
     from crmkpi.render.junit import render_junit
@@ -287,18 +283,9 @@ def _render_check(result: Report, fmt: CheckFormat, strict: bool) -> str:
     if fmt == CheckFormat.github:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            _append(Path(summary), render_step_summary(result))
+            append_text(Path(summary), render_step_summary(result), "GITHUB_STEP_SUMMARY")
         return render_github(result)
     return render_check_text(result)
-
-
-def _append(path: Path, text: str) -> None:
-    """GitHub collects the step summary from appends to its file."""
-    try:
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: cannot append ({exc.strerror})") from exc
 
 
 @app.command()

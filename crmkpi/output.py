@@ -51,3 +51,12 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def append_text(path: Path, text: str, what: str) -> None:
+    """Append to a file someone else collects (``what``: GITHUB_STEP_SUMMARY)."""
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"{what} {path}: cannot append ({exc.strerror or exc})") from exc

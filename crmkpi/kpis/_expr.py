@@ -84,10 +84,10 @@ def summarize(frame: pl.LazyFrame, o: KpiOptions, **aggregates: pl.Expr) -> pl.L
 def finish(
     frame: pl.LazyFrame, o: KpiOptions, value: pl.Expr, missing: str | pl.Expr
 ) -> pl.LazyFrame:
-    """Select ``*by, value, reason``; a null (or NaN) value gets ``missing`` as
-    reason (a text, or an expression when the reason depends on the data)."""
+    """Select ``*by, value, reason``; a null (or NaN, or infinite) value gets
+    ``missing`` as reason (a text, or an expression when it depends on the data)."""
     as_float = value.cast(pl.Float64)
-    clean = pl.when(as_float.is_nan()).then(None).otherwise(as_float)
+    clean = pl.when(as_float.is_nan() | as_float.is_infinite()).then(None).otherwise(as_float)
     return frame.select(
         *o.by,
         clean.alias(VALUE),
@@ -178,17 +178,7 @@ def combine(
         ]
     )
     result = value({n: pl.col(n) for n in parts})
-    as_float = result.cast(pl.Float64)
-    clean = pl.when(as_float.is_nan() | as_float.is_infinite()).then(None).otherwise(as_float)
-    return joined.select(
-        *o.by,
-        clean.alias(VALUE),
-        pl.when(clean.is_not_null())
-        .then(None)
-        .otherwise(pl.coalesce(part_reason, pl.lit(missing)))
-        .cast(pl.String)
-        .alias(REASON),
-    )
+    return finish(joined, o, result, pl.coalesce(part_reason, pl.lit(missing)))
 
 
 def side_by_side(frames: list[pl.LazyFrame], o: KpiOptions) -> pl.LazyFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmkpi.engine import KpiResult, Report
+from crmkpi.kpispec import KpiSpec
 from crmkpi.render.format import display
 from crmkpi.targets import Verdict, judge_report
 
@@ -13,14 +14,18 @@ def checked(report: Report) -> list[tuple[KpiResult, Verdict]]:
     return [(r, verdicts[r.spec.id]) for r in report.kpis if verdicts[r.spec.id].status is not None]
 
 
+def rules_text(spec: KpiSpec) -> str:
+    """``fail if > 5%, warn if > 3%``: the rules, spelled out, or ''."""
+    rules = (("fail", spec.fail), ("warn", spec.warn))
+    return ", ".join(f"{kind} if {c.text}" for kind, c in rules if c)
+
+
 def verdict_line(r: KpiResult, v: Verdict, currency: str | None) -> str:
     """``WARN  Churn rate: 3.35% (fail if > 5%, warn if > 3%; target 2.00%)``;
     an error says why the value is unavailable."""
     value = display(r.current.value, r.kpi.unit, currency)
-    rules = [
-        f"{kind} if {c.text}" for kind, c in (("fail", r.spec.fail), ("warn", r.spec.warn)) if c
-    ]
-    details = [", ".join(rules)] if rules else []
+    rules = rules_text(r.spec)
+    details = [rules] if rules else []
     if v.target is not None:
         target = f"target {display(v.target, r.kpi.unit, currency)}"
         if v.pacing and v.pacing.of_target is not None:

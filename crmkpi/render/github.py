@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from crmkpi.engine import Report
-from crmkpi.render.check import checked, verdict_line
+from crmkpi.render.check import checked, rules_text, verdict_line
 from crmkpi.render.format import display
 
 _COMMAND = {"fail": "error", "error": "error", "warn": "warning"}
@@ -47,9 +47,7 @@ def render_step_summary(report: Report) -> str:
         "|---|---:|---|---:|---|",
     ]
     for r, v in checked(report):
-        rules = ", ".join(
-            f"{k} if {c.text}" for k, c in (("fail", r.spec.fail), ("warn", r.spec.warn)) if c
-        )
+        rules = rules_text(r.spec)
         target = display(v.target, r.kpi.unit, report.currency) if v.target is not None else ""
         value = display(r.current.value, r.kpi.unit, report.currency)
         status = f"{_EMOJI[v.status or 'pass']} {v.status}"
