@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+import polars as pl
 import pytest
+from typer.testing import Result
+
+# The types of the fixtures in tests/kpis/conftest.py.
+Value = float | None
+Measure = Callable[..., tuple[Value, str | None]]
+KpiFrame = Callable[..., pl.DataFrame]
+CliReport = Callable[..., dict[str, Any]]
+CliInvoke = Callable[..., Result]
 
 
 def d(text: str) -> date:

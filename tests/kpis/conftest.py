@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from _worked import CliInvoke, CliReport, KpiFrame, Measure, Value
 from typer.testing import CliRunner, Result
 
 from crmkpi.cli import app
@@ -26,11 +27,6 @@ from crmkpi.periods import parse_period
 # A Friday after every period used here, so no period is cut short (partial).
 AS_OF = date(2026, 11, 20)
 
-Value = float | None
-Measure = Callable[..., tuple[Value, str | None]]
-KpiFrame = Callable[..., pl.DataFrame]
-CliReport = Callable[..., dict[str, Any]]
-CliInvoke = Callable[..., Result]
 
 # The optional column of a KPI frame that carries a config error only the data
 # reveals (an open deal's stage missing from stage_probability).

@@ -7,19 +7,14 @@ E = active at e.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import polars as pl
 import pytest
-from _worked import check, d
+from _worked import CliReport, Measure, check, d
 
 from crmkpi.kpis import Tables
-
-# The fixtures of tests/kpis/conftest.py
-Measure = Callable[..., tuple[float | None, str | None]]
-CliReport = Callable[..., dict[str, Any]]
 
 SCHEMA = {"customer_id": pl.String, "created_at": pl.Date, "churned_at": pl.Date}
 Row = tuple[str, date, date | None]

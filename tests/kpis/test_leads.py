@@ -9,19 +9,14 @@ is not marketing).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import polars as pl
 import pytest
-from _worked import check, d
+from _worked import CliReport, Measure, check, d
 
 from crmkpi.kpis import Tables
-
-# The fixtures of tests/kpis/conftest.py
-Measure = Callable[..., tuple[float | None, str | None]]
-CliReport = Callable[..., dict[str, Any]]
 
 LEADS = {
     "lead_id": pl.String,

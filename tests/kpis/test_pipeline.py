@@ -11,21 +11,13 @@ sales_cycle_days, each part by its default definition (the mean cycle).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import polars as pl
 import pytest
-from _worked import check, d
+from _worked import CliInvoke, CliReport, KpiFrame, Measure, check, d
 
 from crmkpi.kpis import KpiSettings, Tables
-
-# The fixtures of tests/kpis/conftest.py
-Measure = Callable[..., tuple[float | None, str | None]]
-KpiFrame = Callable[..., pl.DataFrame]
-CliReport = Callable[..., dict[str, Any]]
-CliInvoke = Callable[..., Any]
 
 SCHEMA = {
     "deal_id": pl.String,

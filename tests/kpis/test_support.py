@@ -8,19 +8,14 @@ fractional hours. A ticket is open at t when its created_at date < t and
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 import pytest
-from _worked import check, d
+from _worked import CliReport, Measure, check, d
 
 from crmkpi.kpis import KpiSettings, Tables
-
-# The fixtures of tests/kpis/conftest.py
-Measure = Callable[..., tuple[float | None, str | None]]
-CliReport = Callable[..., dict[str, Any]]
 
 
 def at(text: str) -> datetime:

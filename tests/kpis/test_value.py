@@ -12,19 +12,14 @@ A customer is active at t when created_at < t and (churned_at missing or >= t).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import polars as pl
 import pytest
-from _worked import check, d
+from _worked import CliReport, Measure, check, d
 
 from crmkpi.kpis import KpiSettings, Tables
-
-# The fixtures of tests/kpis/conftest.py
-Measure = Callable[..., tuple[float | None, str | None]]
-CliReport = Callable[..., dict[str, Any]]
 
 CUSTOMERS = {"customer_id": pl.String, "created_at": pl.Date, "churned_at": pl.Date}
 DEALS = {
