@@ -265,7 +265,7 @@ def check(
     with user_errors():
         cfg = _config(config, data, Compare.none)
         day = _as_of(as_of, cfg)
-        result = run_report(cfg, day, period_text=period, lenient=lenient)
+        result = run_report(cfg, day, period_text=period, lenient=lenient, trend=0)
         _emit(_render_check(result, fmt, strict), output, result.period.label, day)
         _warn(result.warnings, quiet)
         code = exit_code(judge_report(result), strict=strict)

@@ -19,7 +19,7 @@ from crmkpi.errors import ConfigError, DataError
 from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpispec import KpiSpec
-from crmkpi.periods import Period, parse_period, previous, year_ago
+from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.loaders import find_table_file, open_table
 
@@ -38,6 +38,7 @@ class KpiResult:
     spec: KpiSpec
     current: Measured
     comparisons: dict[str, Measured]
+    trend: tuple[Measured, ...] = ()
 
     @property
     def label(self) -> str:
@@ -69,6 +70,7 @@ class Report:
     kpis: tuple[KpiResult, ...]
     inputs: tuple[InputSummary, ...]
     warnings: tuple[str, ...]
+    trend: tuple[Period, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,21 +262,30 @@ def _operand(m: Measured) -> tuple[float | None, str | None]:
 
 
 def run_report(
-    cfg: Config, as_of: date, *, period_text: str | None = None, lenient: bool = False
+    cfg: Config,
+    as_of: date,
+    *,
+    period_text: str | None = None,
+    lenient: bool = False,
+    trend: int | None = None,
 ) -> Report:
-    """Compute the configured KPI set for a period and its comparisons."""
+    """Compute the configured KPI set for a period, its comparisons and its
+    trend (``trend`` periods ending with it; default: the config's)."""
     period = resolve_period(cfg, period_text, as_of)
     comparisons = comparison_periods(period, cfg.compare)
+    history = trend_periods(period, cfg.trend if trend is None else trend)
     specs = cfg.kpis
     inputs = load_inputs(cfg, needed_tables(specs), lenient)
-    periods = [period, *comparisons.values()]
-    values = compute_values(specs, periods, inputs, cfg.settings)
+    # The previous period is usually a trend point too: each distinct period is computed once.
+    index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
+    values = compute_values(specs, list(index), inputs, cfg.settings)
     results = tuple(
         KpiResult(
             kpi=resolve_kpi(spec),
             spec=spec,
             current=values[(spec.id, 0)],
-            comparisons={name: values[(spec.id, i + 1)] for i, name in enumerate(comparisons)},
+            comparisons={name: values[(spec.id, index[p])] for name, p in comparisons.items()},
+            trend=tuple(values[(spec.id, index[p])] for p in history),
         )
         for spec in specs
     )
@@ -287,6 +298,7 @@ def run_report(
         kpis=results,
         inputs=tuple(_summary(t) for t in inputs.loaded.values()),
         warnings=input_warnings(inputs) + _not_computed(cfg),
+        trend=history,
     )
 
 

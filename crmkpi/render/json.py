@@ -40,7 +40,9 @@ def _pacing_json(v: Verdict) -> dict[str, float | None] | None:
     return {"projected": v.pacing.projected, "of_target": v.pacing.of_target}
 
 
-def kpi_json(r: KpiResult, currency: str | None, verdict: Verdict) -> dict[str, Any]:
+def kpi_json(
+    r: KpiResult, currency: str | None, verdict: Verdict, trend: tuple[Period, ...] = ()
+) -> dict[str, Any]:
     unit = r.kpi.unit
     value = r.current.value
     previous = r.comparisons.get("previous")
@@ -63,7 +65,10 @@ def kpi_json(r: KpiResult, currency: str | None, verdict: Verdict) -> dict[str, 
         "status": verdict.status,
         "condition": verdict.condition,
         "pacing": _pacing_json(verdict),
-        "trend": [],
+        "trend": [
+            {"period": p.label, "value": _number(m.value, unit), "reason": m.reason}
+            for p, m in zip(trend, r.trend, strict=True)
+        ],
     }
 
 
@@ -90,7 +95,9 @@ def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
         "currency": report.currency,
         "period": period_json(report.period, full=True),
         "compare": {name: period_json(p, full=False) for name, p in report.comparisons.items()},
-        "kpis": [kpi_json(r, report.currency, verdicts[r.spec.id]) for r in report.kpis],
+        "kpis": [
+            kpi_json(r, report.currency, verdicts[r.spec.id], report.trend) for r in report.kpis
+        ],
         "breakdowns": {},
         "sections": {},
         "inputs": {i.table: _input_json(i, data_dir) for i in report.inputs},

@@ -1,0 +1,220 @@
+"""The report as people read it: display strings, change arrows, statuses and
+trend points, worked out once so that HTML, Markdown, CSV and the terminal agree.
+
+Templates receive a ``ReportView`` and only lay it out; no number is
+formatted in a template. Pure Python: no polars, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from crmkpi import __version__
+from crmkpi.engine import InputSummary, KpiResult, Report
+from crmkpi.periods import Period
+from crmkpi.render.format import change, direction, display, display_change
+from crmkpi.targets import Verdict, judge_report
+
+COMPARISON_TITLES = {"previous": "Previous", "year_ago": "Year ago"}
+ARROWS = {"up": "▲", "down": "▼", "flat": "■"}
+STATUS_EMOJI = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "❓"}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodView:
+    name: str  # "period", "previous", "year_ago"
+    title: str  # "Period", "Previous", "Year ago"
+    label: str  # "2026-10"
+    start: date
+    last_day: date
+    partial: bool
+
+    @property
+    def span(self) -> str:
+        """``2026-10-01 – 2026-10-31`` (one day: just the day)."""
+        first, last = self.start.isoformat(), self.last_day.isoformat()
+        return first if first == last else f"{first} – {last}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """The KPI against one comparison period."""
+
+    name: str
+    title: str
+    period: str
+    value: float | None
+    display: str
+    reason: str | None
+    delta: float | None
+    delta_display: str
+    arrow: str  # "up", "down", "flat" or "" (no change to show)
+    tone: str  # "good", "bad", "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    period: str
+    value: float | None
+    display: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiView:
+    id: str
+    label: str
+    unit: str
+    better: str | None
+    value: float | None
+    display: str
+    reason: str | None
+    changes: tuple[ChangeView, ...]
+    target: float | None
+    target_display: str
+    status: str | None  # pass, warn, fail, error; None when not checked
+    status_emoji: str
+    condition: str | None
+    pacing: str | None  # "on track for 94% of target (projected 1,230)"
+    trend: tuple[TrendPoint, ...]
+    definition: str
+
+    @property
+    def available(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class InputView:
+    table: str
+    file: str
+    preset: str
+    rows: int
+    skipped: int
+    skipped_by_reason: tuple[tuple[str, int], ...]
+    latest: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    title: str
+    as_of: date
+    currency: str | None
+    period: PeriodView
+    comparisons: tuple[PeriodView, ...]
+    kpis: tuple[KpiView, ...]
+    inputs: tuple[InputView, ...]
+    warnings: tuple[str, ...]
+    version: str
+
+    @property
+    def judged(self) -> bool:
+        """Whether any KPI has a target or a status (else those columns are left out)."""
+        return any(k.status is not None or k.target is not None for k in self.kpis)
+
+    @property
+    def has_trend(self) -> bool:
+        return any(len(k.trend) > 1 for k in self.kpis)
+
+    @property
+    def freshness(self) -> date | None:
+        """The latest date seen in any input: how fresh the data is."""
+        return max((i.latest for i in self.inputs if i.latest), default=None)
+
+
+def period_view(name: str, p: Period) -> PeriodView:
+    title = "Period" if name == "period" else COMPARISON_TITLES.get(name, name)
+    return PeriodView(name, title, p.label, p.start, p.last_day, p.partial)
+
+
+def _arrow(delta: float | None) -> str:
+    if delta is None:
+        return ""
+    return "up" if delta > 0 else "down" if delta < 0 else "flat"
+
+
+def change_view(r: KpiResult, name: str, p: Period, currency: str | None) -> ChangeView:
+    earlier = r.comparisons[name]
+    delta = change(r.current.value, earlier.value)
+    return ChangeView(
+        name=name,
+        title=COMPARISON_TITLES.get(name, name),
+        period=p.label,
+        value=earlier.value,
+        display=display(earlier.value, r.kpi.unit, currency),
+        reason=earlier.reason,
+        delta=delta,
+        delta_display=display_change(delta, r.kpi.unit),
+        arrow=_arrow(delta),
+        tone=direction(delta, r.kpi.better),
+    )
+
+
+def _pacing_text(v: Verdict, r: KpiResult, currency: str | None) -> str | None:
+    if v.pacing is None:
+        return None
+    projected = display(v.pacing.projected, r.kpi.unit, currency)
+    if v.pacing.of_target is None:
+        return f"projected {projected} for the full period"
+    return f"on track for {v.pacing.of_target:.0%} of target (projected {projected})"
+
+
+def _trend(
+    r: KpiResult, periods: tuple[Period, ...], currency: str | None
+) -> tuple[TrendPoint, ...]:
+    return tuple(
+        TrendPoint(p.label, m.value, display(m.value, r.kpi.unit, currency), m.reason)
+        for p, m in zip(periods, r.trend, strict=True)
+    )
+
+
+def kpi_view(r: KpiResult, report: Report, verdict: Verdict) -> KpiView:
+    cur = report.currency
+    return KpiView(
+        id=r.spec.id,
+        label=r.label,
+        unit=r.kpi.unit,
+        better=r.kpi.better,
+        value=r.current.value,
+        display=display(r.current.value, r.kpi.unit, cur),
+        reason=r.current.reason,
+        changes=tuple(change_view(r, n, p, cur) for n, p in report.comparisons.items()),
+        target=verdict.target,
+        target_display=display(verdict.target, r.kpi.unit, cur)
+        if verdict.target is not None
+        else "",
+        status=verdict.status,
+        status_emoji=STATUS_EMOJI.get(verdict.status or "", ""),
+        condition=verdict.condition,
+        pacing=_pacing_text(verdict, r, cur),
+        trend=_trend(r, report.trend, cur),
+        definition=r.kpi.definition,
+    )
+
+
+def _input_view(i: InputSummary) -> InputView:
+    return InputView(
+        i.table,
+        i.path.name,
+        i.preset,
+        i.rows,
+        i.skipped,
+        tuple(i.skipped_by_reason.items()),
+        i.latest,
+    )
+
+
+def report_view(report: Report) -> ReportView:
+    verdicts = judge_report(report)
+    return ReportView(
+        title=report.title,
+        as_of=report.as_of,
+        currency=report.currency,
+        period=period_view("period", report.period),
+        comparisons=tuple(period_view(n, p) for n, p in report.comparisons.items()),
+        kpis=tuple(kpi_view(r, report, verdicts[r.spec.id]) for r in report.kpis),
+        inputs=tuple(_input_view(i) for i in report.inputs),
+        warnings=report.warnings,
+        version=__version__,
+    )
