@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # The committed sample_data/ ends on this day; the demo passes it so it never drifts.
 DEMO_AS_OF := 2026-11-20
 
-.PHONY: demo test lint fmt clean sample docs
+.PHONY: demo test lint fmt clean sample docs golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/crmkpi kpis -f md > docs/kpis.md
+
+# Regenerate the golden reports after a deliberate change; review the diff before committing.
+golden: $(STAMP)
+	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.md
+	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.csv

@@ -40,6 +40,9 @@ app = typer.Typer(
 class Format(StrEnum):
     table = "table"
     json = "json"
+    html = "html"
+    md = "md"
+    csv = "csv"
 
 
 class CatalogueFormat(StrEnum):
@@ -94,6 +97,12 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         help="Write to this file ({period}, {as_of}, {date} are filled in); - for stdout.",
+    ),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template", help="A Jinja2 template replacing the shipped one (html and md formats)."
     ),
 ]
 LenientOpt = Annotated[
@@ -201,30 +210,58 @@ def report(
     compare: CompareOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    template: TemplateOpt = None,
     lenient: LenientOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Compute and render the KPI set for a period. Example: crmkpi report -p last-month"""
     from crmkpi.engine import run_report
+    from crmkpi.progress import progress
 
     with user_errors():
         cfg = _config(config, data, compare)
         chosen = _choose_format(fmt, output)
+        user_template = _template(template, chosen, cfg)
         day = _as_of(as_of, cfg)
-        result = run_report(cfg, day, period_text=period, lenient=lenient)
-        text = _render(result, chosen, cfg, to_terminal=output is None and sys.stdout.isatty())
+        with progress(sys.stderr.isatty() and not quiet) as on_step:
+            result = run_report(cfg, day, period_text=period, lenient=lenient, on_step=on_step)
+        to_terminal = output is None and sys.stdout.isatty()
+        text = _render(result, chosen, cfg, user_template, to_terminal=to_terminal)
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
             _warn(result.warnings, quiet)
 
 
-def _render(result: Report, fmt: Format, cfg: Config, *, to_terminal: bool) -> str:
-    from crmkpi.render.json import render_json
+def _template(option: Path | None, fmt: Format, cfg: Config) -> Path | None:
+    """``--template`` wins over ``templates:`` in the config; only html and md have one."""
+    if option is not None and fmt not in (Format.html, Format.md):
+        raise UsageError(f"--template applies to the html and md formats, not {fmt.value}")
+    return option.resolve() if option is not None else cfg.templates.get(fmt.value)
+
+
+def _render(
+    result: Report, fmt: Format, cfg: Config, template: Path | None, *, to_terminal: bool
+) -> str:
+    """Each renderer is imported when used: json does not pay for jinja2."""
+    if fmt == Format.json:
+        from crmkpi.render.json import render_json
+
+        return render_json(result, cfg.data)
+    if fmt == Format.csv:
+        from crmkpi.render.csv import render_csv
+
+        return render_csv(result)
+    if fmt == Format.html:
+        from crmkpi.render.html import render_html
+
+        return render_html(result, template=template)
+    if fmt == Format.md:
+        from crmkpi.render.markdown import render_markdown
+
+        return render_markdown(result, template=template)
     from crmkpi.render.terminal import render_terminal
 
-    if fmt == Format.json:
-        return render_json(result, cfg.data)
     # Piped output is never cut: a table only takes the width it needs.
     width = typer.get_terminal_size()[0] if to_terminal else 200
     return render_terminal(result, color=to_terminal and not _no_color(), width=width)
@@ -260,12 +297,16 @@ def check(
 ) -> None:
     """Evaluate fail/warn/target conditions; exit 1 when a KPI fails. Example: crmkpi check -p mtd"""
     from crmkpi.engine import run_report
+    from crmkpi.progress import progress
     from crmkpi.targets import exit_code, judge_report
 
     with user_errors():
         cfg = _config(config, data, Compare.none)
         day = _as_of(as_of, cfg)
-        result = run_report(cfg, day, period_text=period, lenient=lenient, trend=0)
+        with progress(sys.stderr.isatty() and not quiet) as on_step:
+            result = run_report(
+                cfg, day, period_text=period, lenient=lenient, trend=0, on_step=on_step
+            )
         _emit(_render_check(result, fmt, strict), output, result.period.label, day)
         _warn(result.warnings, quiet)
         code = exit_code(judge_report(result), strict=strict)

@@ -6,6 +6,7 @@ Nothing here prints or renders; unavailable values carry their reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -131,8 +132,15 @@ def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
     return tuple(t for t in TABLES if t in wanted)
 
 
-def load_inputs(cfg: Config, tables: tuple[str, ...], lenient: bool) -> Inputs:
-    """Read and validate each table; a default file that is absent is not an error."""
+def _no_step(text: str) -> None:
+    """``on_step`` when nobody is watching."""
+
+
+def load_inputs(
+    cfg: Config, tables: tuple[str, ...], lenient: bool, on_step: Callable[[str], None] = _no_step
+) -> Inputs:
+    """Read and validate each table; a default file that is absent is not an error.
+    ``on_step`` hears what is being done (the CLI shows it as progress)."""
     if not cfg.data.is_dir():
         raise DataError(
             f"{cfg.data}: data folder not found"
@@ -152,6 +160,7 @@ def load_inputs(cfg: Config, tables: tuple[str, ...], lenient: bool) -> Inputs:
                 f"{name} table missing (no {name}{'/'.join(EXTENSIONS)} in {cfg.data.name or cfg.data})"
             )
             continue
+        on_step(f"reading {path.name}")
         raw = open_table(path, sheet=source.sheet, separator=source.separator)
         loaded[name] = load_table(raw, TABLES[name], source, ctx)
     if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
@@ -268,6 +277,7 @@ def run_report(
     period_text: str | None = None,
     lenient: bool = False,
     trend: int | None = None,
+    on_step: Callable[[str], None] = _no_step,
 ) -> Report:
     """Compute the configured KPI set for a period, its comparisons and its
     trend (``trend`` periods ending with it; default: the config's)."""
@@ -275,9 +285,10 @@ def run_report(
     comparisons = comparison_periods(period, cfg.compare)
     history = trend_periods(period, cfg.trend if trend is None else trend)
     specs = cfg.kpis
-    inputs = load_inputs(cfg, needed_tables(specs), lenient)
+    inputs = load_inputs(cfg, needed_tables(specs), lenient, on_step)
     # The previous period is usually a trend point too: each distinct period is computed once.
     index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
+    on_step(f"computing {len(specs)} KPIs for {len(index)} periods")
     values = compute_values(specs, list(index), inputs, cfg.settings)
     results = tuple(
         KpiResult(

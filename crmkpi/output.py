@@ -14,7 +14,15 @@ from pathlib import Path
 
 from crmkpi.errors import UsageError
 
-FORMAT_BY_EXTENSION = {".json": "json", ".txt": "table"}
+FORMAT_BY_EXTENSION = {
+    ".json": "json",
+    ".txt": "table",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+}
 
 
 def expand_output(template: str, *, period: str, as_of: date, today: date) -> Path:

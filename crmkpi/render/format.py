@@ -53,3 +53,20 @@ def direction(delta: float | None, better: str | None) -> str:
     if delta is None or delta == 0 or better is None:
         return "neutral"
     return "good" if (delta > 0) == (better == "higher") else "bad"
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark_text(values: list[float | None]) -> str:
+    """``▁▃▅█``: a trend in block characters, lowest to highest; a space where
+    a value is unavailable, and a flat middle line when all values are equal."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    top = len(_BLOCKS) - 1
+    return "".join(
+        " " if v is None else _BLOCKS[round((v - low) / (high - low) * top) if high > low else 3]
+        for v in values
+    )

@@ -23,7 +23,7 @@ from crmkpi.errors import ConfigError
 
 TEMPLATE_NAMES = {"html": "report.html.j2", "md": "report.md.j2"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
 def md_escape(text: object) -> str:
@@ -48,7 +48,13 @@ def _environment(fmt: str, user_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.globals["_"] = _untranslated
     return env
+
+
+def _untranslated(text: str) -> str:
+    """The message catalogue's hook: templates write ``{{ _("Previous") }}``."""
+    return text
 
 
 def render_template(

@@ -7,16 +7,18 @@ why: the tool never leaves a blank unexplained.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from crmkpi.engine import KpiResult, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
-from crmkpi.render.format import MISSING, change, direction, display, display_change
+from crmkpi.render.format import MISSING, change, direction, display, display_change, spark_text
 from crmkpi.targets import Verdict, judge_report
 
 _STYLE = {"good": "green", "bad": "red", "neutral": "dim"}
@@ -78,36 +80,84 @@ def _status_cell(verdict: Verdict) -> Text:
     )
 
 
-def _kpi_table(report: Report, notes: _Notes) -> Table:
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    justify: JustifyMethod
+    cells: list[Text]
+
+
+# Which columns go first when the terminal is too narrow: the year-ago and
+# previous values before the changes against them, the trend before the target,
+# and the status last of all. KPI and value always stay.
+DROP_ORDER = ("Year ago", "Previous", "Trend", "vs year ago", "Target", "Change", "Status")
+
+
+def _columns(report: Report, notes: _Notes) -> list[_Column]:
     compare = list(report.comparisons)
     verdicts = judge_report(report)
     judged = any(v.status or v.target is not None for v in verdicts.values())
-    table = Table(box=box.SIMPLE_HEAVY, header_style="bold", pad_edge=False)
-    table.add_column("KPI", no_wrap=True)
-    table.add_column("Value", justify="right", no_wrap=True)
-    if "previous" in compare:
-        table.add_column("Previous", justify="right", no_wrap=True)
-        table.add_column("Change", justify="right", no_wrap=True)
-    if "year_ago" in compare:
-        table.add_column("Year ago", justify="right", no_wrap=True)
-        table.add_column("vs year ago", justify="right", no_wrap=True)
-    if judged:
-        table.add_column("Target", justify="right", no_wrap=True)
-        table.add_column("Status", no_wrap=True)
     cur = report.currency
+    cols = {
+        "KPI": _Column("KPI", "left", [Text(r.label) for r in report.kpis]),
+        "Value": _Column("Value", "right", []),
+    }
     for r in report.kpis:
         unit = r.kpi.unit
-        row = [Text(r.label), notes.cell(r.current.value, r.current.reason, unit, cur, r.label)]
-        for name, title in (("previous", "previous"), ("year_ago", "year ago")):
-            if name in compare:
+        cols["Value"].cells.append(
+            notes.cell(r.current.value, r.current.reason, unit, cur, r.label)
+        )
+    for name, title, change_title in (
+        ("previous", "Previous", "Change"),
+        ("year_ago", "Year ago", "vs year ago"),
+    ):
+        if name in compare:
+            cols[title] = _Column(title, "right", [])
+            cols[change_title] = _Column(change_title, "right", [])
+            for r in report.kpis:
                 m = r.comparisons[name]
-                row.append(notes.cell(m.value, m.reason, unit, cur, f"{r.label}, {title}"))
-                row.append(_change_cell(r, name))
-        if judged:
-            verdict = verdicts[r.spec.id]
-            row += [_target_cell(verdict, unit, cur), _status_cell(verdict)]
+                label = f"{r.label}, {title.lower()}"
+                cols[title].cells.append(notes.cell(m.value, m.reason, r.kpi.unit, cur, label))
+                cols[change_title].cells.append(_change_cell(r, name))
+    if judged:
+        ver = [verdicts[r.spec.id] for r in report.kpis]
+        cols["Target"] = _Column(
+            "Target",
+            "right",
+            [_target_cell(v, r.kpi.unit, cur) for v, r in zip(ver, report.kpis, strict=True)],
+        )
+        cols["Status"] = _Column("Status", "left", [_status_cell(v) for v in ver])
+    if any(len(r.trend) > 1 for r in report.kpis):
+        cols["Trend"] = _Column("Trend", "left", [_trend_cell(r) for r in report.kpis])
+    return list(cols.values())
+
+
+def _trend_cell(r: KpiResult) -> Text:
+    return Text(spark_text([m.value for m in r.trend]), style="cyan")
+
+
+def _table(columns: list[_Column]) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY, header_style="bold", pad_edge=False)
+    for c in columns:
+        table.add_column(c.header, justify=c.justify, no_wrap=True, overflow="ellipsis")
+    for row in zip(*(c.cells for c in columns), strict=True):
         table.add_row(*row)
     return table
+
+
+def _fit(columns: list[_Column], console: Console) -> tuple[Table, list[str]]:
+    """The widest table that fits the console, dropping columns in DROP_ORDER
+    rather than wrapping cells; also the headers that were dropped."""
+    dropped: list[str] = []
+    unbounded = console.options.update_width(100_000)  # a table's measure is capped at the width
+    for header in (None, *DROP_ORDER):
+        if header is not None and any(c.header == header for c in columns):
+            columns = [c for c in columns if c.header != header]
+            dropped.append(header)
+        table = _table(columns)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            break
+    return table, dropped
 
 
 def _header(report: Report) -> list[Text]:
@@ -145,7 +195,13 @@ def render_terminal(report: Report, *, color: bool = False, width: int = 100) ->
     notes = _Notes()
     for line in _header(report):
         console.print(line)
-    console.print(_kpi_table(report, notes))
+    table, dropped = _fit(_columns(report, notes), console)
+    console.print(table)
+    if dropped:
+        hidden = ", ".join(dropped)
+        console.print(
+            Text(f"(too narrow for {hidden}: widen the terminal or use -f md)", style="dim")
+        )
     for number, note in enumerate(notes.lines, start=1):
         console.print(Text(f"[{number}] {note}", style="dim"))
     if notes.lines:

@@ -17,6 +17,7 @@ from crmkpi.render.format import change, direction, display, display_change
 from crmkpi.targets import Verdict, judge_report
 
 COMPARISON_TITLES = {"previous": "Previous", "year_ago": "Year ago"}
+CHANGE_TITLES = {"previous": "Change", "year_ago": "vs year ago"}
 ARROWS = {"up": "▲", "down": "▼", "flat": "■"}
 STATUS_EMOJI = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "❓"}
 
@@ -29,6 +30,11 @@ class PeriodView:
     start: date
     last_day: date
     partial: bool
+
+    @property
+    def change_title(self) -> str:
+        """The heading of the change against this period: ``Change``, ``vs year ago``."""
+        return CHANGE_TITLES.get(self.name, f"vs {self.title.lower()}")
 
     @property
     def span(self) -> str:
@@ -107,6 +113,7 @@ class ReportView:
     inputs: tuple[InputView, ...]
     warnings: tuple[str, ...]
     version: str
+    trend: tuple[str, ...]  # the trend's period labels, oldest first
 
     @property
     def judged(self) -> bool:
@@ -121,6 +128,11 @@ class ReportView:
     def freshness(self) -> date | None:
         """The latest date seen in any input: how fresh the data is."""
         return max((i.latest for i in self.inputs if i.latest), default=None)
+
+
+def arrow(name: str) -> str:
+    """``up`` → ``▲``; '' when there is no change to show."""
+    return ARROWS.get(name, "")
 
 
 def period_view(name: str, p: Period) -> PeriodView:
@@ -217,4 +229,26 @@ def report_view(report: Report) -> ReportView:
         inputs=tuple(_input_view(i) for i in report.inputs),
         warnings=report.warnings,
         version=__version__,
+        trend=tuple(p.label for p in report.trend),
     )
+
+
+def unavailable_notes(view: ReportView) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Why values are missing, grouped by reason: ``(reason, ("Win rate (year
+    ago)", "Weighted pipeline"))`` in first-seen order, so a table can show
+    ``—`` and the reader still learns why. A KPI missing for the same reason
+    in every column is named once, without the columns."""
+    notes: dict[str, list[str]] = {}
+    for k in view.kpis:
+        missing: dict[str, list[str]] = {}
+        if k.value is None:
+            missing.setdefault(k.reason or "unavailable", []).append("")
+        for c in k.changes:
+            if c.value is None:
+                missing.setdefault(c.reason or "unavailable", []).append(c.title.lower())
+        for reason, where in missing.items():
+            everywhere = len(where) == 1 + len(k.changes)
+            named = [w for w in where if w]
+            suffix = f" ({', '.join(named)})" if named and not everywhere else ""
+            notes.setdefault(reason, []).append(k.label + suffix)
+    return tuple((reason, tuple(labels)) for reason, labels in notes.items())

@@ -1,0 +1,82 @@
+"""CSV: one row per KPI and period, for spreadsheets and BI tools.
+
+The columns are stable (``COLUMNS``, documented in docs/outputs.md). Numbers
+are written as raw numbers (percent as a fraction, like JSON); text cells that
+a spreadsheet would run as a formula get a leading ``'`` (SPEC.md "Outputs").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from crmkpi.engine import KpiResult, Measured, Report
+from crmkpi.periods import Period
+from crmkpi.targets import Verdict, judge_report
+
+COLUMNS = (
+    "kpi", "label", "unit", "better", "role", "period", "start", "end",
+    "value", "reason", "target", "status",
+)  # fmt: skip
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | None
+
+
+def neutralise(cell: Cell) -> Cell:
+    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: text only; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def _number(value: float | None, unit: str) -> Cell:
+    """12 significant digits: exact for any real amount or count, and free of
+    float summation noise (``1160932.6000000006``) that depends on how polars
+    split the sum across threads."""
+    if value is None:
+        return None
+    if unit == "count" and float(value).is_integer():
+        return int(value)
+    return float(f"{value:.12g}")
+
+
+def _row(r: KpiResult, role: str, p: Period, m: Measured, verdict: Verdict | None) -> list[Cell]:
+    unit = r.kpi.unit
+    return [
+        r.spec.id,
+        r.label,
+        unit,
+        r.kpi.better,
+        role,
+        p.label,
+        p.start.isoformat(),
+        p.last_day.isoformat(),
+        _number(m.value, unit),
+        m.reason,
+        _number(verdict.target, unit) if verdict else None,
+        verdict.status if verdict else None,
+    ]
+
+
+def kpi_rows(report: Report) -> list[list[Cell]]:
+    """Per KPI: the period (with target and status), each comparison, then the
+    trend points oldest first (the last one is the period again)."""
+    verdicts = judge_report(report)
+    rows: list[list[Cell]] = []
+    for r in report.kpis:
+        rows.append(_row(r, "current", report.period, r.current, verdicts[r.spec.id]))
+        for name, p in report.comparisons.items():
+            rows.append(_row(r, name, p, r.comparisons[name], None))
+        for p, m in zip(report.trend, r.trend, strict=True):
+            rows.append(_row(r, "trend", p, m, None))
+    return rows
+
+
+def render_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([neutralise(c) for c in row] for row in kpi_rows(report))
+    return buffer.getvalue()

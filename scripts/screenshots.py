@@ -1,0 +1,180 @@
+"""Screenshots of the HTML report for the README, taken with headless Chromium.
+
+    .venv/bin/python scripts/screenshots.py
+
+writes ``docs/screenshots/report-desktop.png`` (1280 wide) and
+``report-phone.png`` (390 wide) of the golden report (``tests/golden``,
+as of the last day of ``sample_data/``), each as tall as the page.
+
+Chromium is a tool of this script and of ``tests/e2e/test_browser.py``, which
+loads this file for the same helpers; the ``crmkpi`` package never needs it.
+PNGs are read with the standard library only (8-bit RGB or RGBA,
+non-interlaced: what Chromium writes).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "crmkpi.yaml"
+AS_OF = date(2026, 11, 20)
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {"desktop": 1280, "phone": 390}
+TALL = 9000  # first shot: taller than any report, to measure the page
+MARGIN = 32  # pixels kept under the last non-blank row (the page has its own padding)
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_CHANNELS = {2: 3, 6: 4}  # PNG colour type → bytes per pixel (RGB, RGBA)
+
+
+def find_chromium() -> str | None:
+    """``$CHROMIUM``, else the first Chromium-like browser on PATH."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return shutil.which(named)
+    return next((p for p in map(shutil.which, BROWSERS) if p), None)
+
+
+def screenshot(
+    browser: str, page: Path, png: Path, width: int, height: int, *, dark: bool = False
+) -> None:
+    """``page`` rendered in a ``width`` × ``height`` window, saved to ``png``.
+
+    A fresh profile each time and no network services: the report must not
+    need any, and a shared profile would leak state between shots.
+    """
+    with tempfile.TemporaryDirectory(prefix="crmkpi-chromium-") as profile:
+        args = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={png}",
+        ]
+        if dark:
+            args.append("--blink-settings=preferredColorScheme=0")
+        args.append(page.resolve().as_uri())
+        subprocess.run(args, check=True, capture_output=True, timeout=60)
+    if not png.is_file():
+        raise RuntimeError(f"{browser} wrote no screenshot to {png}")
+
+
+def _chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        yield data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+
+
+def png_rows(path: Path) -> tuple[int, int, list[bytes]]:
+    """(width, bytes per pixel, filtered rows): each row still starts with its
+    filter byte. Only the IDAT stream is inflated, nothing is unfiltered yet."""
+    data = path.read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG")
+    header, idat = b"", bytearray()
+    for kind, body in _chunks(data):
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    if depth != 8 or colour not in _CHANNELS or interlace:
+        raise ValueError(f"{path}: only 8-bit RGB/RGBA non-interlaced PNGs are read")
+    bpp = _CHANNELS[colour]
+    raw = zlib.decompress(bytes(idat))
+    stride = width * bpp + 1
+    return width, bpp, [raw[i * stride : (i + 1) * stride] for i in range(height)]
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else b if pb <= pc else c
+
+
+def unfilter(rows: list[bytes], bpp: int, limit: int | None = None) -> list[bytes]:
+    """The pixel bytes of the first ``limit`` rows, PNG filters undone (RFC 2083 §6)."""
+    out: list[bytes] = []
+    prior = bytes(len(rows[0]) - 1) if rows else b""
+    for row in rows[:limit]:
+        kind, cur = row[0], bytearray(row[1:])
+        if kind == 2:
+            cur = bytearray((x + y) & 255 for x, y in zip(cur, prior, strict=True))
+        elif kind in (1, 3, 4):
+            for i in range(len(cur)):
+                left = cur[i - bpp] if i >= bpp else 0
+                if kind == 1:
+                    cur[i] = (cur[i] + left) & 255
+                elif kind == 3:
+                    cur[i] = (cur[i] + ((left + prior[i]) >> 1)) & 255
+                else:
+                    up_left = prior[i - bpp] if i >= bpp else 0
+                    cur[i] = (cur[i] + _paeth(left, prior[i], up_left)) & 255
+        prior = bytes(cur)
+        out.append(prior)
+    return out
+
+
+def content_height(png: Path) -> int:
+    """Rows down to the last one that differs from the blank page below it.
+
+    Read without unfiltering: a row of one colour under a row of the same
+    colour filters to all zeros after its first pixel, whatever the filter, so
+    the blank bottom of the page is the run of such rows at the end.
+    """
+    _, bpp, rows = png_rows(png)
+    end = len(rows)
+    while end > 1 and not any(rows[end - 1][1 + bpp :]):
+        end -= 1
+    return end
+
+
+def _render_golden(html: Path) -> None:
+    from crmkpi.config import load_config
+    from crmkpi.engine import run_report
+    from crmkpi.render.html import render_html
+
+    report = run_report(load_config(GOLDEN, ROOT), AS_OF)
+    html.write_text(render_html(report), encoding="utf-8")
+
+
+def main() -> int:
+    browser = find_chromium()
+    if browser is None:
+        sys.stderr.write("screenshots: no chromium on PATH (set CHROMIUM to its path)\n")
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="crmkpi-shots-") as tmp:
+        html = Path(tmp) / "report.html"
+        _render_golden(html)
+        for name, width in SIZES.items():
+            target = OUT / f"report-{name}.png"
+            probe = Path(tmp) / f"probe-{name}.png"
+            screenshot(browser, html, probe, width, TALL)
+            height = min(content_height(probe) + MARGIN, TALL)
+            screenshot(browser, html, target, width, height)
+            sys.stdout.write(f"{target.relative_to(ROOT)}: {width}×{height}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
