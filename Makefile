@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # The committed sample_data/ ends on this day; the demo passes it so it never drifts.
 DEMO_AS_OF := 2026-11-20
 
-.PHONY: demo test lint fmt clean sample docs golden
+.PHONY: demo test lint fmt clean sample docs golden screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ docs: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.md
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.csv
+
+# README pictures: the golden report in headless chromium, and the terminal table as SVG.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py

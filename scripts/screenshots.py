@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "crmkpi.yaml"
 AS_OF = date(2026, 11, 20)
 OUT = ROOT / "docs" / "screenshots"
-SIZES = {"desktop": 1280, "phone": 390}
+# Width, and the most height to keep (the phone shot shows the first screens only).
+SIZES = {"desktop": (1280, None), "phone": (390, 1700)}
 TALL = 9000  # first shot: taller than any report, to measure the page
 MARGIN = 32  # pixels kept under the last non-blank row (the page has its own padding)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -157,6 +158,21 @@ def _render_golden(html: Path) -> None:
     html.write_text(render_html(report), encoding="utf-8")
 
 
+def terminal_svg(svg: Path, width: int = 172) -> None:
+    """The terminal table of the golden report, in colour, as an SVG picture."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from crmkpi.config import load_config
+    from crmkpi.engine import run_report
+    from crmkpi.render.terminal import render_terminal
+
+    report = run_report(load_config(GOLDEN, ROOT), AS_OF)
+    console = Console(record=True, width=width, force_terminal=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(Text.from_ansi(render_terminal(report, color=True, width=width)))
+    console.save_svg(str(svg), title="crmkpi report -c tests/golden/crmkpi.yaml")
+
+
 def main() -> int:
     browser = find_chromium()
     if browser is None:
@@ -166,13 +182,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="crmkpi-shots-") as tmp:
         html = Path(tmp) / "report.html"
         _render_golden(html)
-        for name, width in SIZES.items():
+        for name, (width, most) in SIZES.items():
             target = OUT / f"report-{name}.png"
             probe = Path(tmp) / f"probe-{name}.png"
             screenshot(browser, html, probe, width, TALL)
-            height = min(content_height(probe) + MARGIN, TALL)
+            height = min(content_height(probe) + MARGIN, most or TALL)
             screenshot(browser, html, target, width, height)
             sys.stdout.write(f"{target.relative_to(ROOT)}: {width}×{height}\n")
+    terminal_svg(OUT / "terminal.svg")
+    sys.stdout.write(f"{(OUT / 'terminal.svg').relative_to(ROOT)}\n")
     return 0
 
 

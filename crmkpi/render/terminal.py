@@ -15,7 +15,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from crmkpi.engine import KpiResult, Report
+from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
 from crmkpi.render.format import MISSING, change, direction, display, display_change, spark_text
@@ -44,18 +44,41 @@ def _change_cell(r: KpiResult, name: str) -> Text:
 
 
 class _Notes:
-    """Numbered explanations of unavailable values, shown under the table."""
+    """Numbered explanations of unavailable values, shown under the table: one
+    number per reason, naming the KPIs (and columns) it applies to."""
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
+    def __init__(self, columns: int) -> None:
+        self.columns = columns  # value columns per KPI: the value and each comparison
+        self.missing: dict[str, dict[str, list[str]]] = {}  # reason → KPI label → columns
 
     def cell(
-        self, value: float | None, reason: str | None, unit: Unit, currency: str | None, label: str
+        self,
+        m: Measured,
+        unit: Unit,
+        currency: str | None,
+        label: str,
+        column: str = "",
     ) -> Text:
-        if value is not None:
-            return Text(display(value, unit, currency))
-        self.lines.append(f"{label}: {reason or 'unavailable'}")
-        return Text(f"{MISSING} [{len(self.lines)}]", style="dim")
+        if m.value is not None:
+            return Text(display(m.value, unit, currency))
+        reason = m.reason or "unavailable"
+        self.missing.setdefault(reason, {}).setdefault(label, []).append(column)
+        number = list(self.missing).index(reason) + 1
+        return Text(f"{MISSING} [{number}]", style="dim")
+
+    @property
+    def lines(self) -> list[str]:
+        """``Churn rate (year ago): no customers at period start``; a KPI
+        missing for one reason in every column is named without columns."""
+        return [
+            ", ".join(self._name(label, cols) for label, cols in kpis.items()) + f": {reason}"
+            for reason, kpis in self.missing.items()
+        ]
+
+    def _name(self, label: str, columns: list[str]) -> str:
+        if len(columns) == self.columns:
+            return label
+        return f"{label} ({', '.join(c or 'value' for c in columns)})"
 
 
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold magenta"}
@@ -104,9 +127,7 @@ def _columns(report: Report, notes: _Notes) -> list[_Column]:
     }
     for r in report.kpis:
         unit = r.kpi.unit
-        cols["Value"].cells.append(
-            notes.cell(r.current.value, r.current.reason, unit, cur, r.label)
-        )
+        cols["Value"].cells.append(notes.cell(r.current, unit, cur, r.label))
     for name, title, change_title in (
         ("previous", "Previous", "Change"),
         ("year_ago", "Year ago", "vs year ago"),
@@ -116,8 +137,7 @@ def _columns(report: Report, notes: _Notes) -> list[_Column]:
             cols[change_title] = _Column(change_title, "right", [])
             for r in report.kpis:
                 m = r.comparisons[name]
-                label = f"{r.label}, {title.lower()}"
-                cols[title].cells.append(notes.cell(m.value, m.reason, r.kpi.unit, cur, label))
+                cols[title].cells.append(notes.cell(m, r.kpi.unit, cur, r.label, title.lower()))
                 cols[change_title].cells.append(_change_cell(r, name))
     if judged:
         ver = [verdicts[r.spec.id] for r in report.kpis]
@@ -192,7 +212,7 @@ def render_terminal(report: Report, *, color: bool = False, width: int = 100) ->
         highlight=False,
         emoji=False,
     )
-    notes = _Notes()
+    notes = _Notes(1 + len(report.comparisons))
     for line in _header(report):
         console.print(line)
     table, dropped = _fit(_columns(report, notes), console)

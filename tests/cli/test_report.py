@@ -79,7 +79,10 @@ def test_table_lists_each_kpi_and_explains_unavailable(data_dir: Path) -> None:
     assert "Churn rate" in result.stdout
     assert "33.33%" in result.stdout
     assert "Previous" not in result.stdout
-    assert "Churn rate, year ago: no customers at period start" in result.stdout
+    assert (
+        "Churn rate (year ago), Retention rate (year ago): no customers at period start"
+        in result.stdout
+    )
 
 
 def test_partial_period_is_flagged(data_dir: Path) -> None:
