@@ -112,3 +112,14 @@ def test_progress_appears_on_stderr_after_the_delay(monkeypatch: pytest.MonkeyPa
 def test_progress_disabled_yields_a_callback_that_does_nothing() -> None:
     with progress_module.progress(False) as step:
         assert step("anything") is None
+
+
+def test_cli_table_honours_no_color(golden: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crmkpi.cli import Format, _render
+    from crmkpi.config import load_config
+
+    cfg = load_config(GOLDEN / "crmkpi.yaml", Path.cwd())
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert ANSI.search(_render(golden, Format.table, cfg, None, to_terminal=True))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not ANSI.search(_render(golden, Format.table, cfg, None, to_terminal=True))
