@@ -7,30 +7,33 @@ Nothing here prints or renders; unavailable values carry their reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 
-from crmkpi.canonical import EXTENSIONS, TABLES
+from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section
+from crmkpi.breakdowns import GROUP, group_values, grouped_tables, sort_groups, unreachable_reason
+from crmkpi.canonical import TABLES
 from crmkpi.config import Config
 from crmkpi.custom import evaluate, formula_refs
-from crmkpi.errors import ConfigError, DataError
+from crmkpi.errors import ConfigError
+from crmkpi.inputs import (
+    Inputs,
+    InputSummary,
+    input_warnings,
+    load_inputs,
+    no_step,
+    summary,
+    unavailable_reason,
+)
 from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
-from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
-from crmkpi.sources.loaders import find_table_file, open_table
 
-
-@dataclass(frozen=True, slots=True)
-class Measured:
-    """A value, or ``None`` with the reason it is unavailable."""
-
-    value: float | None
-    reason: str | None = None
+# InputSummary is part of a Report, so renderers import it from here.
+__all__ = ["InputSummary", "KpiResult", "Measured", "Report", "compute_values", "run_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +54,6 @@ class KpiResult:
 
 
 @dataclass(frozen=True, slots=True)
-class InputSummary:
-    table: str
-    path: Path
-    preset: str
-    rows: int
-    skipped: int
-    skipped_by_reason: dict[str, int]
-    latest: date | None
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     title: str
     as_of: date
@@ -72,17 +64,8 @@ class Report:
     inputs: tuple[InputSummary, ...]
     warnings: tuple[str, ...]
     trend: tuple[Period, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """The loaded tables, and why each absent one is absent."""
-
-    loaded: dict[str, LoadedTable]
-    absent: dict[str, str]
-
-    def tables(self) -> Tables:
-        return Tables(**{name: t.frame.lazy() for name, t in self.loaded.items()})
+    breakdowns: tuple[Breakdown, ...] = ()
+    sections: tuple[Section, ...] = ()
 
 
 def resolve_period(cfg: Config, text: str | None, as_of: date) -> Period:
@@ -130,57 +113,6 @@ def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
     kpis = [get(part) for spec in specs for part in _parts(spec, by_id)]
     wanted = {t for kpi in kpis for t in (*kpi.tables, *kpi.optional_tables)}
     return tuple(t for t in TABLES if t in wanted)
-
-
-def _no_step(text: str) -> None:
-    """``on_step`` when nobody is watching."""
-
-
-def load_inputs(
-    cfg: Config, tables: tuple[str, ...], lenient: bool, on_step: Callable[[str], None] = _no_step
-) -> Inputs:
-    """Read and validate each table; a default file that is absent is not an error.
-    ``on_step`` hears what is being done (the CLI shows it as progress)."""
-    if not cfg.data.is_dir():
-        raise DataError(
-            f"{cfg.data}: data folder not found"
-            if not cfg.data.exists()
-            else f"{cfg.data}: is not a folder"
-        )
-    ctx = LoadContext(timezone=cfg.timezone, currency=cfg.currency, lenient=lenient)
-    loaded: dict[str, LoadedTable] = {}
-    absent: dict[str, str] = {}
-    for name in tables:
-        source = cfg.source(name)
-        path = source.path or find_table_file(cfg.data, name)
-        if source.path is not None and not source.path.exists():
-            raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
-        if path is None:
-            absent[name] = (
-                f"{name} table missing (no {name}{'/'.join(EXTENSIONS)} in {cfg.data.name or cfg.data})"
-            )
-            continue
-        on_step(f"reading {path.name}")
-        raw = open_table(path, sheet=source.sheet, separator=source.separator)
-        loaded[name] = load_table(raw, TABLES[name], source, ctx)
-    if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
-        loaded["deal_stages"] = check_references(
-            loaded["deal_stages"], loaded["deals"], "deal_id", lenient
-        )
-    return Inputs(loaded, absent)
-
-
-def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:
-    """Why ``kpi`` cannot be computed from these inputs at all, or None.
-    ``extra`` lists more ``table.column`` needs (a custom filter's columns)."""
-    for table in kpi.tables:
-        if table in inputs.absent:
-            return inputs.absent[table]
-    for needed in (*kpi.columns, *extra):
-        table, column = needed.split(".")
-        if column not in inputs.loaded[table].columns:
-            return f"{table} has no {column} column"
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +202,80 @@ def _operand(m: Measured) -> tuple[float | None, str | None]:
     return m.value, m.reason
 
 
+def compute_breakdowns(
+    specs: tuple[KpiSpec, ...],
+    dimensions: tuple[str, ...],
+    period: Period,
+    inputs: Inputs,
+    settings: KpiSettings,
+    totals: dict[str, Measured],
+) -> tuple[Breakdown, ...]:
+    """Every KPI within each group of each dimension, for ``period``, from one
+    ``collect_all``; ``totals`` are the un-broken-down values."""
+    frames = {name: t.frame.lazy() for name, t in inputs.loaded.items()}
+    columns = {name: tuple(t.columns) for name, t in inputs.loaded.items()}
+    measures = _measures(specs, settings)
+    jobs: list[tuple[str, str]] = []
+    plans: list[pl.LazyFrame] = []
+    fixed: dict[tuple[str, str], str] = {}
+    for dim in dimensions:
+        grouped, unreachable = grouped_tables(frames, columns, dim)
+        # Optional tables a dimension cannot reach are read whole (a KPI only groups its own).
+        tables = Tables(**{**frames, **grouped})
+        empty = Tables(**{**frames, **{n: f.head(0) for n, f in grouped.items()}})
+        for m in measures:
+            reason = unavailable_reason(m.kpi, inputs, m.columns)
+            reason = reason or unreachable_reason(m.kpi, unreachable)
+            if reason is not None:
+                fixed[(dim, m.key)] = reason
+                continue
+            jobs.append((dim, m.key))
+            plans.append(m.kpi.compute(tables, period, replace(m.options, by=(GROUP,))))
+            plans.append(m.kpi.compute(empty, period, m.options))  # a group with no rows
+    collected = pl.collect_all(plans)
+    measured: dict[tuple[str, str], tuple[dict[str | None, Measured], Measured]] = {}
+    for i, job in enumerate(jobs):
+        nothing = collected[2 * i + 1]
+        measured[job] = (
+            group_values(collected[2 * i]),
+            Measured(nothing[VALUE][0], nothing[REASON][0]),
+        )
+    return tuple(
+        _breakdown(dim, specs, [m.key for m in measures], measured, fixed, totals)
+        for dim in dimensions
+    )
+
+
+def _breakdown(
+    dim: str,
+    specs: tuple[KpiSpec, ...],
+    keys: list[str],
+    measured: dict[tuple[str, str], tuple[dict[str | None, Measured], Measured]],
+    fixed: dict[tuple[str, str], str],
+    totals: dict[str, Measured],
+) -> Breakdown:
+    """One dimension's groups: the union of the groups any KPI saw; a KPI
+    whose table has no row of a group gets its value over no rows (0 for a
+    count, unavailable with its reason for a ratio); formulas per group."""
+    found = {g for (d, _), (groups, _) in measured.items() if d == dim for g in groups}
+    groups = sorted(found, key=lambda g: (g is None, g or ""))
+    values: dict[tuple[str, int], Measured] = {}
+    for key in keys:
+        for index, group in enumerate(groups):
+            if (dim, key) in fixed:
+                values[(key, index)] = Measured(None, fixed[(dim, key)])
+            else:
+                by_group, nothing = measured[(dim, key)]
+                values[(key, index)] = by_group.get(group, nothing)
+    _evaluate_formulas(specs, len(groups), values)
+    rows = [
+        BreakdownGroup(g, {s.id: values[(s.id, i)] for s in specs}) for i, g in enumerate(groups)
+    ]
+    first = specs[0]
+    better = first.better or resolve_kpi(first).better
+    return Breakdown(dim, sort_groups(rows, first.id, better), totals)
+
+
 def run_report(
     cfg: Config,
     as_of: date,
@@ -277,15 +283,21 @@ def run_report(
     period_text: str | None = None,
     lenient: bool = False,
     trend: int | None = None,
-    on_step: Callable[[str], None] = _no_step,
+    by: tuple[str, ...] | None = None,
+    on_step: Callable[[str], None] = no_step,
 ) -> Report:
-    """Compute the configured KPI set for a period, its comparisons and its
-    trend (``trend`` periods ending with it; default: the config's)."""
+    """Compute the configured KPI set for a period, its comparisons, its
+    trend (``trend`` periods ending with it) and its breakdowns (``by``
+    dimensions); each defaults to the config's."""
     period = resolve_period(cfg, period_text, as_of)
     comparisons = comparison_periods(period, cfg.compare)
     history = trend_periods(period, cfg.trend if trend is None else trend)
+    dimensions = cfg.breakdowns if by is None else by
     specs = cfg.kpis
-    inputs = load_inputs(cfg, needed_tables(specs), lenient, on_step)
+    tables = needed_tables(specs)
+    if dimensions and "customers" not in tables:  # dimensions reach other tables through it
+        tables = ("customers", *tables)
+    inputs = load_inputs(cfg, tables, lenient, on_step)
     # The previous period is usually a trend point too: each distinct period is computed once.
     index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
     on_step(f"computing {len(specs)} KPIs for {len(index)} periods")
@@ -300,6 +312,10 @@ def run_report(
         )
         for spec in specs
     )
+    if dimensions:
+        on_step(f"breaking {len(specs)} KPIs down by {', '.join(dimensions)}")
+    totals = {r.spec.id: r.current for r in results}
+    breakdowns = compute_breakdowns(specs, dimensions, period, inputs, cfg.settings, totals)
     return Report(
         title=cfg.title,
         as_of=as_of,
@@ -307,31 +323,14 @@ def run_report(
         period=period,
         comparisons=comparisons,
         kpis=results,
-        inputs=tuple(_summary(t) for t in inputs.loaded.values()),
+        inputs=tuple(summary(t) for t in inputs.loaded.values()),
         warnings=input_warnings(inputs) + _not_computed(cfg),
         trend=history,
+        breakdowns=breakdowns,
     )
 
 
 def _not_computed(cfg: Config) -> tuple[str, ...]:
     """Configured analyses this version does not compute yet: said, not hidden."""
-    pending = [f"breakdowns by {', '.join(cfg.breakdowns)}"] if cfg.breakdowns else []
-    pending += [f"the {name} section" for name in cfg.sections]
+    pending = [f"the {name} section" for name in cfg.sections]
     return tuple(f"{item} is not computed in this version" for item in pending)
-
-
-def input_warnings(inputs: Inputs) -> tuple[str, ...]:
-    """What the reader must know about the inputs: skipped rows (nothing is
-    dropped silently) and values that were ignored."""
-    warnings: list[str] = []
-    for t in inputs.loaded.values():
-        if t.skipped:
-            reasons = ", ".join(f"{reason}: {n}" for reason, n in t.skipped_by_reason.items())
-            plural = "s" if t.skipped != 1 else ""
-            warnings.append(f"{t.name}: skipped {t.skipped} row{plural} of {t.rows} ({reasons})")
-        warnings.extend(t.warnings)
-    return tuple(warnings)
-
-
-def _summary(t: LoadedTable) -> InputSummary:
-    return InputSummary(t.name, t.path, t.preset, t.rows, t.skipped, t.skipped_by_reason, t.latest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crmkpi.canonical import TABLE_NAMES
 from crmkpi.config import Config
-from crmkpi.engine import load_inputs
+from crmkpi.inputs import load_inputs
 
 
 def validate_inputs(cfg: Config, *, lenient: bool) -> str:

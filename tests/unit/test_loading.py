@@ -17,8 +17,8 @@ import xlsxwriter
 
 from crmkpi.canonical import TABLES
 from crmkpi.config import Config, SourceSpec
-from crmkpi.engine import load_inputs
 from crmkpi.errors import DataError, Problem
+from crmkpi.inputs import load_inputs
 from crmkpi.schema import LoadContext, LoadedTable, load_table
 from crmkpi.sources.loaders import ROW, open_table
 

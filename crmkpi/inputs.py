@@ -1,0 +1,111 @@
+"""Reading the inputs a report needs: each table found, read and validated
+once; a default table file that is absent is not an error but a reason.
+
+``on_step`` callbacks tell the CLI what is being done (its progress
+indicator); nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from crmkpi.canonical import EXTENSIONS, TABLES
+from crmkpi.config import Config
+from crmkpi.errors import DataError
+from crmkpi.kpis import Kpi, Tables
+from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
+from crmkpi.sources.loaders import find_table_file, open_table
+
+
+@dataclass(frozen=True, slots=True)
+class InputSummary:
+    table: str
+    path: Path
+    preset: str
+    rows: int
+    skipped: int
+    skipped_by_reason: dict[str, int]
+    latest: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The loaded tables, and why each absent one is absent."""
+
+    loaded: dict[str, LoadedTable]
+    absent: dict[str, str]
+
+    def tables(self) -> Tables:
+        return Tables(**{name: t.frame.lazy() for name, t in self.loaded.items()})
+
+
+def no_step(text: str) -> None:
+    """``on_step`` when nobody is watching."""
+
+
+def load_inputs(
+    cfg: Config, tables: tuple[str, ...], lenient: bool, on_step: Callable[[str], None] = no_step
+) -> Inputs:
+    """Read and validate each table; a default file that is absent is not an error.
+    ``on_step`` hears what is being done (the CLI shows it as progress)."""
+    if not cfg.data.is_dir():
+        raise DataError(
+            f"{cfg.data}: data folder not found"
+            if not cfg.data.exists()
+            else f"{cfg.data}: is not a folder"
+        )
+    ctx = LoadContext(timezone=cfg.timezone, currency=cfg.currency, lenient=lenient)
+    loaded: dict[str, LoadedTable] = {}
+    absent: dict[str, str] = {}
+    for name in tables:
+        source = cfg.source(name)
+        path = source.path or find_table_file(cfg.data, name)
+        if source.path is not None and not source.path.exists():
+            raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
+        if path is None:
+            absent[name] = (
+                f"{name} table missing (no {name}{'/'.join(EXTENSIONS)} in {cfg.data.name or cfg.data})"
+            )
+            continue
+        on_step(f"reading {path.name}")
+        raw = open_table(path, sheet=source.sheet, separator=source.separator)
+        loaded[name] = load_table(raw, TABLES[name], source, ctx)
+    if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
+        loaded["deal_stages"] = check_references(
+            loaded["deal_stages"], loaded["deals"], "deal_id", lenient
+        )
+    return Inputs(loaded, absent)
+
+
+def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:
+    """Why ``kpi`` cannot be computed from these inputs at all, or None.
+    ``extra`` lists more ``table.column`` needs (a custom filter's columns)."""
+    for table in kpi.tables:
+        if table in inputs.absent:
+            return inputs.absent[table]
+    for needed in (*kpi.columns, *extra):
+        table, column = needed.split(".")
+        if column not in inputs.loaded[table].columns:
+            return f"{table} has no {column} column"
+    return None
+
+
+def input_warnings(inputs: Inputs) -> tuple[str, ...]:
+    """What the reader must know about the inputs: skipped rows (nothing is
+    dropped silently) and values that were ignored."""
+    warnings: list[str] = []
+    for t in inputs.loaded.values():
+        if t.skipped:
+            reasons = ", ".join(f"{reason}: {n}" for reason, n in t.skipped_by_reason.items())
+            plural = "s" if t.skipped != 1 else ""
+            warnings.append(f"{t.name}: skipped {t.skipped} row{plural} of {t.rows} ({reasons})")
+        warnings.extend(t.warnings)
+    return tuple(warnings)
+
+
+def summary(t: LoadedTable) -> InputSummary:
+    """What a report says about one input: file, preset, rows, skipped, freshness."""
+    return InputSummary(t.name, t.path, t.preset, t.rows, t.skipped, t.skipped_by_reason, t.latest)
