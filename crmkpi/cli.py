@@ -13,7 +13,6 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +21,26 @@ import typer
 
 from crmkpi import __version__
 from crmkpi.errors import CrmkpiError, UsageError
+from crmkpi.options import (
+    AsOfOpt,
+    ByOpt,
+    CatalogueFormat,
+    CheckFormat,
+    Compare,
+    CompareOpt,
+    ConfigOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    LenientOpt,
+    OutputOpt,
+    PeriodOpt,
+    QuietOpt,
+    StrictOpt,
+    TemplateOpt,
+    TopOpt,
+    VerboseOpt,
+)
 
 if TYPE_CHECKING:
     from crmkpi.config import Config
@@ -35,84 +54,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    html = "html"
-    md = "md"
-    csv = "csv"
-
-
-class CatalogueFormat(StrEnum):
-    table = "table"
-    json = "json"
-    md = "md"
-
-
-class Compare(StrEnum):
-    both = "both"
-    previous = "previous"
-    year_ago = "year_ago"
-    none = "none"
-
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", "-c", help="YAML config (default: ./crmkpi.yaml, else the built-in KPI set)."
-    ),
-]
-DataOpt = Annotated[
-    Path | None,
-    typer.Option("--data", "-d", help="Folder with the exports (default: the config's `data`)."),
-]
-PeriodOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        "-p",
-        help="2026-10, 2026-Q3, 2026-W14, 2026, last-month, ytd, 2026-01-01..2026-03-31 …",
-    ),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="What 'today' is, YYYY-MM-DD (default: today in the config timezone)."
-    ),
-]
-CompareOpt = Annotated[
-    Compare | None, typer.Option("--compare", help="Comparison periods (default: both).")
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", "-f", help="Output format (default: from --output's extension, else table)."
-    ),
-]
-OutputOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="Write to this file ({period}, {as_of}, {date} are filled in); - for stdout.",
-    ),
-]
-TemplateOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--template", help="A Jinja2 template replacing the shipped one (html and md formats)."
-    ),
-]
-LenientOpt = Annotated[
-    bool,
-    typer.Option("--lenient", help="Skip bad rows (and say how many and why) instead of stopping."),
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")]
-VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
-]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -211,11 +152,13 @@ def report(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     template: TemplateOpt = None,
+    by: ByOpt = None,
+    top: TopOpt = 10,
     lenient: LenientOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Compute and render the KPI set for a period. Example: crmkpi report -p last-month"""
+    """Compute and render the KPI set for a period. Example: crmkpi report -p last-month --by owner"""
     from crmkpi.engine import run_report
     from crmkpi.progress import progress
 
@@ -225,12 +168,30 @@ def report(
         user_template = _template(template, chosen, cfg)
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
-            result = run_report(cfg, day, period_text=period, lenient=lenient, on_step=on_step)
+            result = run_report(
+                cfg, day, period_text=period, lenient=lenient, by=_dimensions(by), on_step=on_step
+            )
         to_terminal = output is None and sys.stdout.isatty()
         text = _render(result, chosen, cfg, user_template, to_terminal=to_terminal)
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
             _warn(result.warnings, quiet)
+
+
+def _dimensions(by: list[str] | None) -> tuple[str, ...] | None:
+    """``--by`` values (replacing the config's ``breakdowns``), each a known dimension."""
+    from crmkpi.canonical import DIMENSIONS
+    from crmkpi.errors import suggest
+
+    if not by:
+        return None
+    for name in by:
+        if name not in DIMENSIONS:
+            raise UsageError(
+                f'--by: unknown dimension "{name}"{suggest(name, DIMENSIONS)} '
+                f"(one of {', '.join(DIMENSIONS)})"
+            )
+    return tuple(dict.fromkeys(by))
 
 
 def _template(option: Path | None, fmt: Format, cfg: Config) -> Path | None:
@@ -269,15 +230,6 @@ def _render(
 
 def _no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    junit = "junit"
-    github = "github"
-
-
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")]
 
 
 @app.command()

@@ -31,6 +31,7 @@ from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
 from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
+from crmkpi.sections import SECTION_TABLES, compute_sections
 
 # InputSummary is part of a Report, so renderers import it from here.
 __all__ = ["InputSummary", "KpiResult", "Measured", "Report", "compute_values", "run_report"]
@@ -297,7 +298,8 @@ def run_report(
     tables = needed_tables(specs)
     if dimensions and "customers" not in tables:  # dimensions reach other tables through it
         tables = ("customers", *tables)
-    inputs = load_inputs(cfg, tables, lenient, on_step)
+    wanted = {*tables, *(t for name in cfg.sections for t in SECTION_TABLES[name])}
+    inputs = load_inputs(cfg, tuple(t for t in TABLES if t in wanted), lenient, on_step)
     # The previous period is usually a trend point too: each distinct period is computed once.
     index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
     on_step(f"computing {len(specs)} KPIs for {len(index)} periods")
@@ -316,6 +318,11 @@ def run_report(
         on_step(f"breaking {len(specs)} KPIs down by {', '.join(dimensions)}")
     totals = {r.spec.id: r.current for r in results}
     breakdowns = compute_breakdowns(specs, dimensions, period, inputs, cfg.settings, totals)
+    if cfg.sections:
+        on_step(
+            f"computing the {', '.join(cfg.sections)} section{'s' if len(cfg.sections) > 1 else ''}"
+        )
+    sections = compute_sections(cfg.sections, inputs.tables(), period, cfg.settings, inputs.absent)
     return Report(
         title=cfg.title,
         as_of=as_of,
@@ -324,13 +331,8 @@ def run_report(
         comparisons=comparisons,
         kpis=results,
         inputs=tuple(summary(t) for t in inputs.loaded.values()),
-        warnings=input_warnings(inputs) + _not_computed(cfg),
+        warnings=input_warnings(inputs),
         trend=history,
         breakdowns=breakdowns,
+        sections=sections,
     )
-
-
-def _not_computed(cfg: Config) -> tuple[str, ...]:
-    """Configured analyses this version does not compute yet: said, not hidden."""
-    pending = [f"the {name} section" for name in cfg.sections]
-    return tuple(f"{item} is not computed in this version" for item in pending)

@@ -272,14 +272,14 @@ def open_pipeline_value(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     return sum_where(t.get("deals"), o, pl.col("amount").fill_null(0), deal_open_at(p.end))
 
 
-def _stage_probability(stages: dict[str, float]) -> pl.Expr:
+def stage_probability(stages: dict[str, float]) -> pl.Expr:
     """1.0 for a deal won since, 0.0 for one lost since, else its stage's probability."""
     status = pl.col("status")
     by_stage = pl.col("stage").replace_strict(stages, default=None, return_dtype=pl.Float64)
     return pl.when(status == "won").then(1.0).when(status == "lost").then(0.0).otherwise(by_stage)
 
 
-def _unknown_stages(open_at_e: pl.Expr, stages: dict[str, float]) -> pl.Expr:
+def unknown_stages(open_at_e: pl.Expr, stages: dict[str, float]) -> pl.Expr:
     """The config error for open deals whose stage has no probability, or null."""
     unknown = (
         open_at_e
@@ -309,10 +309,10 @@ def weighted_pipeline_value(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame
     if not stages:
         return unavailable(o, "no stage_probability map in the config")
     open_at_e = deal_open_at(p.end)
-    weighted = pl.col("amount").fill_null(0) * _stage_probability(stages)
+    weighted = pl.col("amount").fill_null(0) * stage_probability(stages)
     out = summarize(
         t.get("deals"), o,
-        total=weighted.filter(open_at_e).sum(), error=_unknown_stages(open_at_e, stages),
+        total=weighted.filter(open_at_e).sum(), error=unknown_stages(open_at_e, stages),
     )  # fmt: skip
     value = finish(out, o, pl.col("total").fill_null(0), "")
     return pl.concat([value, out.select(pl.col("error").alias(CONFIG_ERROR))], how="horizontal")

@@ -54,7 +54,7 @@ def lead_generation_cost(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     return finish(both, o, ratio("spent", "leads"), "no new leads in period")
 
 
-def _converted(
+def converted_leads(
     leads: pl.LazyFrame, deals: pl.LazyFrame | None
 ) -> tuple[pl.LazyFrame, pl.Expr] | None:
     """Leads with a ``converted`` flag from every source the data has
@@ -86,7 +86,7 @@ def _converted(
     ),
 )  # fmt: skip
 def lead_conversion_rate(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
-    found = _converted(t.get("leads"), t.deals)
+    found = converted_leads(t.get("leads"), t.deals)
     if found is None:
         return unavailable(
             o, "leads has no converted_at or status column, and no deals carry lead_id"

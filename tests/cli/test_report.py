@@ -218,13 +218,12 @@ def test_year_period_worked_by_hand(data_dir: Path) -> None:
     assert values["open_pipeline_value"] == 2000.0
 
 
-def test_configured_breakdowns_are_not_silently_dropped(data_dir: Path) -> None:
+def test_configured_breakdowns_and_sections_are_computed(data_dir: Path) -> None:
     config = data_dir / "crmkpi.yaml"
     config.write_text("kpis: [revenue]\nbreakdowns: [owner]\nsections: [funnel]\n")
     result = _report("-c", str(config), *OCT, "-f", "json")
     assert json.loads(result.stdout)["warnings"] == [
         "deals: ignored the closed_at of 1 open deal (an expected close date)",
-        "the funnel section is not computed in this version",
     ]
 
 

@@ -1,0 +1,112 @@
+"""The command line's options and format choices, shared by its commands.
+
+Kept apart from ``cli.py`` so that the commands read as what they do.
+Nothing here imports the core: ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+    md = "md"
+    csv = "csv"
+
+
+class CatalogueFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class Compare(StrEnum):
+    both = "both"
+    previous = "previous"
+    year_ago = "year_ago"
+    none = "none"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="YAML config (default: ./crmkpi.yaml, else the built-in KPI set)."
+    ),
+]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", "-d", help="Folder with the exports (default: the config's `data`)."),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        help="2026-10, 2026-Q3, 2026-W14, 2026, last-month, ytd, 2026-01-01..2026-03-31 …",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="What 'today' is, YYYY-MM-DD (default: today in the config timezone)."
+    ),
+]
+CompareOpt = Annotated[
+    Compare | None, typer.Option("--compare", help="Comparison periods (default: both).")
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="Output format (default: from --output's extension, else table)."
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file ({period}, {as_of}, {date} are filled in); - for stdout.",
+    ),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template", help="A Jinja2 template replacing the shipped one (html and md formats)."
+    ),
+]
+LenientOpt = Annotated[
+    bool,
+    typer.Option("--lenient", help="Skip bad rows (and say how many and why) instead of stopping."),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Break the KPIs down by a dimension (repeatable): owner, segment, region, "
+        "channel, source, agent, pipeline, product.",
+    ),
+]
+TopOpt = Annotated[
+    int,
+    typer.Option("--top", min=1, help="Groups shown per breakdown; the rest fold into (other)."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
+]
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    junit = "junit"
+    github = "github"
+
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")]
