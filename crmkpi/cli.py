@@ -172,7 +172,7 @@ def report(
                 cfg, day, period_text=period, lenient=lenient, by=_dimensions(by), on_step=on_step
             )
         to_terminal = output is None and sys.stdout.isatty()
-        text = _render(result, chosen, cfg, user_template, to_terminal=to_terminal)
+        text = _render(result, chosen, cfg, user_template, to_terminal=to_terminal, top=top)
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
             _warn(result.warnings, quiet)
@@ -202,7 +202,13 @@ def _template(option: Path | None, fmt: Format, cfg: Config) -> Path | None:
 
 
 def _render(
-    result: Report, fmt: Format, cfg: Config, template: Path | None, *, to_terminal: bool
+    result: Report,
+    fmt: Format,
+    cfg: Config,
+    template: Path | None,
+    *,
+    to_terminal: bool,
+    top: int = 10,
 ) -> str:
     """Each renderer is imported when used: json does not pay for jinja2."""
     if fmt == Format.json:
@@ -216,16 +222,16 @@ def _render(
     if fmt == Format.html:
         from crmkpi.render.html import render_html
 
-        return render_html(result, template=template)
+        return render_html(result, template=template, top=top)
     if fmt == Format.md:
         from crmkpi.render.markdown import render_markdown
 
-        return render_markdown(result, template=template)
+        return render_markdown(result, template=template, top=top)
     from crmkpi.render.terminal import render_terminal
 
     # Piped output is never cut: a table only takes the width it needs.
     width = typer.get_terminal_size()[0] if to_terminal else 200
-    return render_terminal(result, color=to_terminal and not _no_color(), width=width)
+    return render_terminal(result, color=to_terminal and not _no_color(), width=width, top=top)
 
 
 def _no_color() -> bool:

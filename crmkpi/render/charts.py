@@ -163,3 +163,223 @@ def sparkline(
         zero=y_of(0.0) if lo < 0 < hi else None,
         label_x=round(right + inset + label_size / 2, 2),
     )
+
+
+class BarLike(Protocol):
+    """What a bar needs: ``render.section_view.BarItem`` fits."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def display(self) -> str: ...
+    @property
+    def flag(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One horizontal bar: its box, and where its value label (``text``: the
+    display, and the flag in words) starts. ``width`` 0: nothing to draw."""
+
+    label: str
+    text: str
+    flag: str
+    y: float
+    width: float
+    text_x: float
+    mid: float
+    missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """Horizontal bars from a zero axis at ``left``: category labels end at
+    ``left`` - ``size`` / 2, values follow each bar, the axis title sits
+    under the bars at ``axis_y``."""
+
+    width: float
+    height: float
+    left: float
+    bar_height: float
+    bars: tuple[Bar, ...]
+    bottom: float
+    axis_y: float
+    size: float
+
+    @property
+    def empty(self) -> bool:
+        return not any(b.width for b in self.bars)
+
+
+def _shorten(text: str, room: float, size: float) -> str:
+    """``text`` cut with … to about ``room`` wide at ``size``."""
+    fits = max(int(room / (size * 0.6)), 2)
+    return text if len(text) <= fits else text[: fits - 1] + "…"
+
+
+def bars(
+    items: Sequence[BarLike],
+    width: float,
+    *,
+    size: float = 12,
+    bar_height: float = 18,
+    gap: float = 8,
+) -> Bars:
+    """Bars as long as their value over the largest (a missing, zero or
+    negative value draws none); category labels take at most 40% of the
+    width and are cut with … beyond that."""
+    texts = [f"{i.display} · {i.flag}" if i.flag else i.display for i in items]
+    label_room = min(max((text_width(i.label, size) for i in items), default=0), width * 0.4)
+    left = round(label_room + size / 2, 2)
+    gutter = max((text_width(t, size) for t in texts), default=0) + size / 2
+    area = max(width - left - gutter, width * 0.25)
+    top = max((i.value or 0.0 for i in items), default=0.0)
+    step = bar_height + gap
+    placed = []
+    for n, (item, text) in enumerate(zip(items, texts, strict=True)):
+        value = item.value or 0.0
+        length = round(value / top * area, 2) if top > 0 and value > 0 else 0.0
+        placed.append(
+            Bar(
+                label=_shorten(item.label, label_room, size),
+                text=text,
+                flag=item.flag,
+                y=round(n * step, 2),
+                width=length,
+                text_x=round(left + length + size / 2, 2),
+                mid=round(n * step + bar_height / 2, 2),
+                missing=item.value is None,
+            )
+        )
+    bottom = round(len(items) * step - gap / 2, 2)
+    return Bars(
+        width=width,
+        height=round(bottom + size * 2, 2),
+        left=left,
+        bar_height=bar_height,
+        bars=tuple(placed),
+        bottom=bottom,
+        axis_y=round(bottom + size * 1.4, 2),
+        size=size,
+    )
+
+
+class CellLike(Protocol):
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def display(self) -> str: ...
+
+
+class HeatRowLike(Protocol):
+    """A row of the heat-map: ``render.section_view.HeatRow`` fits."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def size(self) -> str: ...
+    @property
+    def cells(self) -> Sequence[CellLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """A cell with a value: ``opacity`` of the fill grows with the share (0 to
+    1); ``strong`` cells are dark enough to need light text. The share is
+    also written in the cell, so colour is never the only carrier."""
+
+    row: int
+    column: str
+    x: float
+    y: float
+    cx: float
+    cy: float
+    display: str
+    opacity: float
+    strong: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HeatLabel:
+    text: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Heatmap:
+    """Rows top to bottom, columns left to right from ``left``; a cell
+    without a value is left blank. ``size_x`` is where the row sizes end."""
+
+    width: float
+    height: float
+    left: float
+    top: float
+    cell_width: float
+    cell_height: float
+    cells: tuple[HeatCell, ...]
+    rows: tuple[HeatLabel, ...]
+    sizes: tuple[HeatLabel, ...]
+    columns: tuple[HeatLabel, ...]
+    size_x: float
+    font: float
+
+
+def heatmap(
+    rows: Sequence[HeatRowLike],
+    columns: Sequence[str],
+    *,
+    cell_width: float = 40,
+    cell_height: float = 24,
+    font: float = 11,
+) -> Heatmap:
+    """A grid of ``len(rows)`` × ``len(columns)`` cells, under a line for the
+    axis title and one for the column labels; at the left, each row's label,
+    then its size (right-aligned at ``size_x``)."""
+    label_w = max((text_width(r.label, font) for r in rows), default=0)
+    size_w = max((text_width(r.size, font) for r in rows), default=0)
+    size_x = round(label_w + font + size_w, 2)
+    left = round(size_x + font, 2)
+    top = round(font * 3, 2)
+    cells = []
+    for i, row in enumerate(rows):
+        y = top + i * cell_height
+        for k, c in enumerate(row.cells):
+            if c.value is None:
+                continue
+            share = min(max(c.value, 0.0), 1.0)
+            opacity = round(0.1 + 0.85 * share, 3)
+            x = left + k * cell_width
+            cells.append(
+                HeatCell(
+                    row=i,
+                    column=columns[k] if k < len(columns) else str(k),
+                    x=round(x + 1, 2),
+                    y=round(y + 1, 2),
+                    cx=round(x + cell_width / 2, 2),
+                    cy=round(y + cell_height / 2, 2),
+                    display=c.display,
+                    opacity=opacity,
+                    strong=opacity >= 0.55,
+                )
+            )
+    mids = [round(top + (i + 0.5) * cell_height, 2) for i in range(len(rows))]
+    return Heatmap(
+        width=round(left + len(columns) * cell_width, 2),
+        height=round(top + len(rows) * cell_height, 2),
+        left=left,
+        top=top,
+        cell_width=cell_width,
+        cell_height=cell_height,
+        cells=tuple(cells),
+        rows=tuple(HeatLabel(r.label, 0, y) for r, y in zip(rows, mids, strict=True)),
+        sizes=tuple(HeatLabel(r.size, size_x, y) for r, y in zip(rows, mids, strict=True)),
+        columns=tuple(
+            HeatLabel(c, round(left + (k + 0.5) * cell_width, 2), round(top - font * 0.6, 2))
+            for k, c in enumerate(columns)
+        ),
+        size_x=size_x,
+        font=font,
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crmkpi.engine import Report
-from crmkpi.render.charts import sparkline
+from crmkpi.render.charts import bars, heatmap, sparkline
 from crmkpi.render.check import rules_text
 from crmkpi.render.format import display
 from crmkpi.render.templating import render_template
@@ -26,15 +26,18 @@ def _count(n: int) -> str:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sparkline": sparkline,
+    "bars": bars,
+    "heatmap": heatmap,
     "count": _count,
     "arrow": arrow,
 }
 
 
-def render_html(report: Report, *, template: Path | None = None) -> str:
-    """The report as one HTML document (``template`` replaces the shipped one)."""
+def render_html(report: Report, *, template: Path | None = None, top: int = 10) -> str:
+    """The report as one HTML document (``template`` replaces the shipped one);
+    ``top``: the groups a breakdown table shows before ``(other)``."""
     context = {
-        "report": report_view(report),
+        "report": report_view(report, top=top),
         "rules": {r.spec.id: rules_text(r.spec) for r in report.kpis},
     }
     return render_template("html", context, user_template=template, functions=FUNCTIONS)

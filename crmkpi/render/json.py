@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 from crmkpi import __version__
+from crmkpi.analyses import (
+    Breakdown,
+    CohortSection,
+    FunnelSection,
+    GroupValue,
+    PipelineSection,
+    Section,
+)
 from crmkpi.engine import InputSummary, KpiResult, Report
 from crmkpi.periods import Period
 from crmkpi.render.format import change, display
@@ -72,6 +81,61 @@ def kpi_json(
     }
 
 
+def _values(values: dict[str, GroupValue], units: dict[str, str]) -> dict[str, Any]:
+    return {k: _number(v.value, units.get(k, "ratio")) for k, v in values.items()}
+
+
+def _reasons(values: dict[str, GroupValue]) -> dict[str, str]:
+    """A KPI id → why its value is null; only the null ones."""
+    return {k: v.reason or "unavailable" for k, v in values.items() if v.value is None}
+
+
+def breakdown_json(b: Breakdown, units: dict[str, str]) -> dict[str, Any]:
+    """Every group, unfolded (``--top`` only shortens tables), in the order
+    given (best first by the first KPI); ``total_reasons`` like a group's."""
+    return {
+        "groups": [
+            {"key": g.key, "kpis": _values(g.values, units), "reasons": _reasons(g.values)}
+            for g in b.groups
+        ],
+        "total": _values(b.total, units),
+        "total_reasons": _reasons(b.total),
+    }
+
+
+def _counts(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Counts as integers, like the KPIs' (``_number``)."""
+    return row | {n: _number(row[n], "count") for n in names}
+
+
+_ROWS = {"pipeline": "stages", "funnel": "steps", "cohorts": "rows"}
+
+
+def section_json(s: Section) -> dict[str, Any]:
+    """The section's rows (KPIS.md fields) plus ``reason`` and ``notes``; a
+    section that could not be computed has its rows key null and a reason."""
+    out: dict[str, Any]
+    data = s.data
+    if isinstance(data, PipelineSection):
+        out = {
+            "stages": [_counts(dataclasses.asdict(st), "deals", "left") for st in data.stages],
+            "weighted_reason": data.weighted_reason,
+            "stage_time_reason": data.stage_time_reason,
+        }
+    elif isinstance(data, FunnelSection):
+        out = {"steps": [_counts(dataclasses.asdict(st), "count") for st in data.steps]}
+    elif isinstance(data, CohortSection):
+        rows = [
+            {"cohort": r.cohort, "size": _number(r.size, "count"), "cells": list(r.cells)}
+            for r in data.rows
+        ]
+        out = {"grain": data.grain, "rows": rows}
+    else:
+        out = {_ROWS.get(s.name, "rows"): None}
+    reason = None if data is not None else s.reason or "unavailable"
+    return out | {"reason": reason, "notes": list(s.notes)}
+
+
 def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
     path = i.path
     if data_dir is not None and path.is_relative_to(data_dir):
@@ -88,6 +152,7 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
 
 def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
     verdicts = judge_report(report)
+    units: dict[str, str] = {r.spec.id: r.kpi.unit for r in report.kpis}
     return {
         "crmkpi_version": __version__,
         "title": report.title,
@@ -98,8 +163,8 @@ def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
         "kpis": [
             kpi_json(r, report.currency, verdicts[r.spec.id], report.trend) for r in report.kpis
         ],
-        "breakdowns": {},
-        "sections": {},
+        "breakdowns": {b.dimension: breakdown_json(b, units) for b in report.breakdowns},
+        "sections": {s.name: section_json(s) for s in report.sections},
         "inputs": {i.table: _input_json(i, data_dir) for i in report.inputs},
         "warnings": list(report.warnings),
     }

@@ -16,8 +16,9 @@ def _spark(kpi: KpiView) -> str:
     return spark_text([p.value for p in kpi.trend])
 
 
-def render_markdown(report: Report, *, template: Path | None = None) -> str:
-    view = report_view(report)
+def render_markdown(report: Report, *, template: Path | None = None, top: int = 10) -> str:
+    """``top``: the groups a breakdown table shows before ``(other)``."""
+    view = report_view(report, top=top)
     context = {"report": view, "notes": unavailable_notes(view)}
     functions: dict[str, Callable[..., str]] = {"spark": _spark, "arrow": arrow}
     return render_template("md", context, user_template=template, functions=functions)

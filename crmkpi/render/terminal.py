@@ -19,6 +19,7 @@ from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
 from crmkpi.render.format import MISSING, change, direction, display, display_change, spark_text
+from crmkpi.render.terminal_analyses import print_analyses
 from crmkpi.targets import Verdict, judge_report
 
 _STYLE = {"good": "green", "bad": "red", "neutral": "dim"}
@@ -200,8 +201,9 @@ def _footer(report: Report) -> list[Text]:
     return lines
 
 
-def render_terminal(report: Report, *, color: bool = False, width: int = 100) -> str:
-    """The report as text; ``color`` adds ANSI styles for a real terminal."""
+def render_terminal(report: Report, *, color: bool = False, width: int = 100, top: int = 10) -> str:
+    """The report as text; ``color`` adds ANSI styles for a real terminal;
+    ``top`` groups of each breakdown are shown, the rest folded into ``(other)``."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -224,7 +226,8 @@ def render_terminal(report: Report, *, color: bool = False, width: int = 100) ->
         )
     for number, note in enumerate(notes.lines, start=1):
         console.print(Text(f"[{number}] {note}", style="dim"))
-    if notes.lines:
+    print_analyses(console, report, top)
+    if notes.lines or report.breakdowns or report.sections:
         console.print()
     for line in _footer(report):
         console.print(line)

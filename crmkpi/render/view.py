@@ -13,7 +13,9 @@ from datetime import date
 from crmkpi import __version__
 from crmkpi.engine import InputSummary, KpiResult, Report
 from crmkpi.periods import Period
+from crmkpi.render.analyses_view import BreakdownView, breakdown_views
 from crmkpi.render.format import change, direction, display, display_change
+from crmkpi.render.section_view import SectionView, section_views
 from crmkpi.targets import Verdict, judge_report
 
 COMPARISON_TITLES = {"previous": "Previous", "year_ago": "Year ago"}
@@ -114,6 +116,8 @@ class ReportView:
     warnings: tuple[str, ...]
     version: str
     trend: tuple[str, ...]  # the trend's period labels, oldest first
+    breakdowns: tuple[BreakdownView, ...] = ()  # top groups, the rest in (other)
+    sections: tuple[SectionView, ...] = ()
 
     @property
     def judged(self) -> bool:
@@ -217,7 +221,8 @@ def _input_view(i: InputSummary) -> InputView:
     )
 
 
-def report_view(report: Report) -> ReportView:
+def report_view(report: Report, *, top: int = 10) -> ReportView:
+    """``top``: the groups a breakdown shows before folding the rest into ``(other)``."""
     verdicts = judge_report(report)
     return ReportView(
         title=report.title,
@@ -230,6 +235,8 @@ def report_view(report: Report) -> ReportView:
         warnings=report.warnings,
         version=__version__,
         trend=tuple(p.label for p in report.trend),
+        breakdowns=breakdown_views(report, top),
+        sections=section_views(report),
     )
 
 

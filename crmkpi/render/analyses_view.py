@@ -1,0 +1,194 @@
+"""Breakdowns as people read them: every cell's display string, the
+``(other)`` and total rows, and numbered notes for unavailable values, worked
+out once so that the terminal, Markdown and HTML agree.
+
+A breakdown, like a section (``section_view``), becomes a ``TableView``: a
+first column of labels, value columns, rows of ``Cell``s. Pure Python, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from crmkpi.analyses import Breakdown, GroupValue
+from crmkpi.engine import KpiResult, Report
+from crmkpi.render.format import MISSING, display
+
+NONE_KEY = "(none)"
+OTHER = "(other)"
+TOTAL = "Total"
+NOT_ADDITIVE = "not additive, so the folded groups are not summed (the JSON output has each group)"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One value: ``display`` is ``—`` when unavailable, ``note`` then numbers
+    the reason in the table's ``notes`` (1-based); '' is an empty cell."""
+
+    display: str
+    value: float | None = None
+    reason: str | None = None
+    note: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    numeric: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """``kind``: ``group``, ``other`` or ``total``; ``flag`` is shown next to the
+    label in words (``bottleneck``), never by colour alone."""
+
+    label: str
+    cells: tuple[Cell, ...]
+    kind: str = "group"
+    flag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    """``rows`` then ``other`` (the folded groups) then ``total``; ``caption``
+    says what is left out; ``remarks`` are unnumbered notes (a column left out
+    and why)."""
+
+    id: str  # an HTML id: "breakdown-owner", "section-pipeline"
+    title: str
+    head: str  # the first column's title
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    other: Row | None = None
+    total: Row | None = None
+    caption: str = ""
+    notes: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = ()
+
+    @property
+    def body(self) -> tuple[Row, ...]:
+        """The rows above the total: the shown groups and ``(other)``."""
+        return self.rows + ((self.other,) if self.other else ())
+
+    @property
+    def all_rows(self) -> tuple[Row, ...]:
+        return self.body + ((self.total,) if self.total else ())
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownView:
+    dimension: str
+    table: TableView
+    hidden_count: int  # groups folded into (other)
+    group_count: int
+
+
+def slug(text: str) -> str:
+    """A safe HTML id part: ``Lead source`` → ``lead-source``."""
+    return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-") or "x"
+
+
+@dataclass
+class Notes:
+    """Reasons numbered in first-seen order, one number per reason."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    def cell(self, value: float | None, text: str, reason: str | None) -> Cell:
+        if value is not None:
+            return Cell(text, value)
+        why = reason or "unavailable"
+        if why not in self.reasons:
+            self.reasons.append(why)
+        return Cell(MISSING, None, why, self.reasons.index(why) + 1)
+
+
+# --- breakdowns -------------------------------------------------------------------
+
+
+def _fold(gvs: Sequence[GroupValue], additive: bool) -> GroupValue:
+    """The ``(other)`` value of one KPI: the sum of the folded groups when the
+    KPI is additive and every folded group has a value."""
+    if not additive:
+        return GroupValue(None, NOT_ADDITIVE)
+    missing = [g for g in gvs if g.value is None]
+    if len(missing) == len(gvs):
+        return GroupValue(None, missing[0].reason)
+    if missing:
+        return GroupValue(None, f"{len(missing)} of the folded groups have no value")
+    return GroupValue(sum(g.value or 0.0 for g in gvs))
+
+
+def _kpis_of(b: Breakdown, report: Report) -> list[KpiResult]:
+    """The KPIs of the breakdown in its own order (the groups are sorted by
+    the first), as the report's results; an id the report lacks is skipped."""
+    by_id = {r.spec.id: r for r in report.kpis}
+    ids = dict.fromkeys([*b.total, *(k for g in b.groups for k in g.values)])
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _row(label: str, values: dict[str, GroupValue], kpis: Iterable[KpiResult], ctx: _Ctx) -> Row:
+    cells = []
+    for r in kpis:
+        gv = values.get(r.spec.id, GroupValue(None, "not computed for this group"))
+        cells.append(
+            ctx.notes.cell(gv.value, display(gv.value, r.kpi.unit, ctx.currency), gv.reason)
+        )
+    return Row(label, tuple(cells))
+
+
+@dataclass
+class _Ctx:
+    currency: str | None
+    notes: Notes = field(default_factory=Notes)
+
+
+def breakdown_view(b: Breakdown, report: Report, top: int = 10) -> BreakdownView:
+    """Groups in the order they arrive (sorted by the first KPI), the first
+    ``top`` shown and the rest folded into ``(other)``; folding a single group
+    would only hide its name, so it is shown instead. ``top`` < 1 shows all."""
+    kpis = _kpis_of(b, report)
+    ctx = _Ctx(report.currency)
+    shown, folded = list(b.groups), []
+    if 0 < top < len(b.groups) - 1:
+        shown, folded = list(b.groups[:top]), list(b.groups[top:])
+    rows = tuple(_row(g.key if g.key is not None else NONE_KEY, g.values, kpis, ctx) for g in shown)
+    other = None
+    if folded:
+        values = {
+            r.spec.id: _fold(
+                [g.values.get(r.spec.id, GroupValue(None)) for g in folded], r.kpi.additive
+            )
+            for r in kpis
+        }
+        other = Row(OTHER, _row(OTHER, values, kpis, ctx).cells, "other")
+    totals = {
+        r.spec.id: b.total.get(r.spec.id, GroupValue(r.current.value, r.current.reason))
+        for r in kpis
+    }
+    total = Row(TOTAL, _row(TOTAL, totals, kpis, ctx).cells, "total")
+    caption = ""
+    if folded:
+        first = kpis[0].label if kpis else ""
+        caption = (
+            f"Top {len(shown)} of {len(b.groups)} groups by {first}; "
+            f"the other {len(folded)} are folded into {OTHER}."
+        )
+    table = TableView(
+        id=f"breakdown-{slug(b.dimension)}",
+        title=f"By {b.dimension.replace('_', ' ')}",
+        head=b.dimension.replace("_", " ").capitalize(),
+        columns=tuple(Column(r.label) for r in kpis),
+        rows=rows,
+        other=other,
+        total=total,
+        caption=caption,
+        notes=tuple(ctx.notes.reasons),
+    )
+    return BreakdownView(b.dimension, table, len(folded), len(b.groups))
+
+
+def breakdown_views(report: Report, top: int = 10) -> tuple[BreakdownView, ...]:
+    return tuple(breakdown_view(b, report, top) for b in report.breakdowns)
