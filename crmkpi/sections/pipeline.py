@@ -3,11 +3,13 @@ with deal_stages, how long the visits of each stage that ended in P lasted.
 
 Decisions where KPIS.md is silent:
 
-- A deal is counted in its *current* ``stage`` (the deals table), like the
-  weighted_pipeline_value KPI, so the stage rows add up to open_deals,
-  open_pipeline_value and weighted_pipeline_value. A deal open at e but closed
-  since therefore sits in its current stage (often "Closed Won"), with weight
-  1.0 if won and 0.0 if lost. Deals without a stage form the ``None`` row.
+- A deal open at e is counted in the stage it was in at e: its last
+  deal_stages row entered before e that is not a closing stage; without
+  stage history (or none before e), its current ``stage``. Its value and
+  weight are the weighted_pipeline_value KPI's (the weight of its current
+  stage, 1.0 if won since, 0.0 if lost since), so the stage rows add up to
+  open_deals, open_pipeline_value and weighted_pipeline_value. Deals without
+  a stage form the ``None`` row.
 - Rows: every stage of the ``stage_probability`` map (0 deals when empty, so
   the pipeline keeps its shape), every stage of a deal open at e, and every
   stage with a visit that ended in P.
@@ -70,9 +72,11 @@ def plan_pipeline(
     if missing is not None:
         return Section(NAME, None, missing)
     stages = dict(settings.stage_probability or {})
-    frames = [_open_by_stage(deals, period, stages), _config_error(deals, period, stages)]
+    history = None
     if tables.deal_stages is not None:
         history = _history(tables.deal_stages, deals, stages)
+    frames = [_open_by_stage(deals, period, stages, history), _config_error(deals, period, stages)]
+    if history is not None:
         frames += [_visit_stats(history, period), _positions(history)]
         reason = None
     else:
@@ -80,15 +84,26 @@ def plan_pipeline(
     return Plan(tuple(frames), partial(_build, stages=stages, stage_time_reason=reason))
 
 
-def _open_by_stage(deals: pl.LazyFrame, p: Period, stages: dict[str, float]) -> pl.LazyFrame:
-    """Deals open at e per current stage: count, value (amount, missing = 0)
+def _open_by_stage(
+    deals: pl.LazyFrame, p: Period, stages: dict[str, float], history: pl.LazyFrame | None
+) -> pl.LazyFrame:
+    """Deals open at e per stage at e: count, value (amount, missing = 0)
     and, with a map, the weighted value of the weighted_pipeline_value KPI."""
     amount = pl.col("amount").fill_null(0).cast(pl.Float64)
-    weighted = [(amount * stage_probability(stages)).sum().alias("weighted")] if stages else []
-    return (
-        deals.filter(deal_open_at(p.end))
-        .group_by("stage")
-        .agg(pl.len().alias("deals"), amount.sum().alias("value"), *weighted)
+    weight = [(amount * stage_probability(stages)).alias("weighted")] if stages else []
+    open_at_e = deals.filter(deal_open_at(p.end)).with_columns(*weight)
+    if history is not None:
+        at_e = (
+            history.filter((pl.col("entered_at") < pl.lit(p.end)) & ~pl.col("closing"))
+            .group_by("deal_id")
+            .agg(pl.col("stage").last().alias("stage_at_e"))
+        )
+        open_at_e = open_at_e.join(at_e, on="deal_id", how="left").with_columns(
+            pl.coalesce("stage_at_e", "stage").alias("stage")
+        )
+    sums = [pl.col("weighted").sum()] if stages else []
+    return open_at_e.group_by("stage").agg(
+        pl.len().alias("deals"), amount.sum().alias("value"), *sums
     )
 
 

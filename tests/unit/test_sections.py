@@ -132,13 +132,15 @@ FULL = Tables(deals=DEALS, deal_stages=HISTORY)
 
 
 def test_pipeline_with_map_and_history() -> None:
-    # Open at e by current stage (amount missing = 0; weight: the map for open
-    # deals, 1.0 won since, 0.0 lost since):
+    # Open at e, by the stage each deal was in at e (its last history row entered
+    # before e that is not a closing stage, else its current stage); value and
+    # weight as the KPI: amount missing = 0; weight of the current stage, 1.0 won
+    # since, 0.0 lost since:
     #   qualify      a               1 deal, 1000, 1000 × 0.2 = 200
     #   proposal     b               1 deal,    0,    0 × 0.5 = 0
-    #   negotiation  h               1 deal, 2000, 2000 × 0.8 = 1600
-    #   Closed Lost  d (lost 11-05)  1 deal,  900,  900 × 0.0 = 0
-    #   None         c (won 11-10)   1 deal,  700,  700 × 1.0 = 700
+    #   negotiation  h, d            2 deals, 2000 + 900, 2000 × 0.8 + 900 × 0.0 (lost
+    #                                since; in negotiation since 10-30) = 1600
+    #   None         c (won 11-10)   1 deal,  700,  700 × 1.0 = 700 (no history)
     # Visits that ended in P (days, moved_on):
     #   qualify      w 5 T, h 0 T, g 8 T, d 45 T → left 4, mean 58/4 = 14.5,
     #                median of 0 5 8 45 = (5 + 8)/2 = 6.5, moved_on 4/4 = 1
@@ -146,14 +148,13 @@ def test_pipeline_with_map_and_history() -> None:
     #                median 12, moved_on 2/3
     #   negotiation  w 12 T (won), i 20 F (lost, no closing row) → left 2,
     #                mean 16, median 16, moved_on 1/2 → the longest mean: bottleneck
-    # Order: the map's stages, then Closed Lost (not in the map; seen in
-    # histories), None last. Closed Won: no open deal, no visit: no row.
+    # Order: the map's stages, None last. Closed Won and Closed Lost: no deal
+    # open at e sits in them and they have no visits: no row.
     assert pipeline(FULL, config=MAP) == PipelineSection(
         stages=(
             PipelineStage("qualify", 1, 1000.0, 200.0, 4, 14.5, 6.5, 1.0),
             PipelineStage("proposal", 1, 0.0, 0.0, 3, approx(31 / 3), 12.0, approx(2 / 3)),
-            PipelineStage("negotiation", 1, 2000.0, 1600.0, 2, 16.0, 16.0, 0.5, bottleneck=True),
-            PipelineStage("Closed Lost", 1, 900.0, 0.0),
+            PipelineStage("negotiation", 2, 2900.0, 1600.0, 2, 16.0, 16.0, 0.5, bottleneck=True),
             PipelineStage(None, 1, 700.0, 700.0),
         ),
     )  # fmt: skip
@@ -180,12 +181,11 @@ def test_pipeline_without_map_orders_by_history_position() -> None:
     #   negotiation  w1 h2 d1 i0              → 4/4 = 1.0
     #   proposal     g1 g3 h1 b0              → 5/4 = 1.25
     #   Closed Lost  g4 d2                    → 3.0
-    # so qualify, negotiation, proposal, Closed Lost, then None; no weights.
+    # so qualify, negotiation, proposal, then None; no weights. Closed Lost has a
+    # position but no open deal at e and no visit: no row.
     data = pipeline(FULL)
-    assert [r.stage for r in data.stages] == [
-        "qualify", "negotiation", "proposal", "Closed Lost", None,
-    ]  # fmt: skip
-    assert [r.weighted_value for r in data.stages] == [None] * 5
+    assert [r.stage for r in data.stages] == ["qualify", "negotiation", "proposal", None]
+    assert [r.weighted_value for r in data.stages] == [None] * 4
     assert data.weighted_reason == "no stage_probability map in the config"
     assert data.stage_time_reason is None
 
@@ -236,16 +236,18 @@ def test_visits_in_another_period() -> None:
     # P = 2026-09 (e = 10-01): visits that ended in September:
     #   qualify g 09-01 → 09-20 = 19 d; proposal none (g's first ended 10-02).
     # Open at 10-01: a, b, c, d, g (lost 10-25); not w, h, i (created 10-01 or later).
+    # Stage at 10-01: a qualify (09-01), d qualify (09-15), g proposal (09-20),
+    # b proposal (no row before 10-01: its current stage), c None.
     september = parse_period("2026-09", AS_OF)
     data = pipeline(FULL, config=MAP, period=september)
     by_stage = {r.stage: r for r in data.stages}
+    # a 1000 × 0.2 + d 900 × 0.0 (lost since) = 200
     assert by_stage["qualify"] == PipelineStage(
-        "qualify", 1, 1000.0, 200.0, 1, 19.0, 19.0, 1.0, bottleneck=True
+        "qualify", 2, 1900.0, 200.0, 1, 19.0, 19.0, 1.0, bottleneck=True
     )
-    assert by_stage["proposal"].left == 0
-    assert by_stage["proposal"].mean_days is None
-    assert by_stage["Closed Lost"].deals == 2  # d and g, both lost since: 0.0
-    assert by_stage["Closed Lost"].weighted_value == 0.0
+    # b 0 + g 300 (lost since: weight 0)
+    assert by_stage["proposal"] == PipelineStage("proposal", 2, 300.0, 0.0)
+    assert "Closed Lost" not in by_stage
 
 
 def test_open_deal_outside_the_map_is_a_config_error() -> None:
