@@ -41,6 +41,7 @@ docs: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.md
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.csv
+	$(BIN)/crmkpi report -c tests/golden/analyses.yaml --as-of $(DEMO_AS_OF) -o tests/golden/analyses.md
 
 # README pictures: the golden report in headless chromium, and the terminal table as SVG.
 screenshots: $(STAMP)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "crmkpi.yaml"
+ANALYSES = ROOT / "tests" / "golden" / "analyses.yaml"
 AS_OF = date(2026, 11, 20)
 OUT = ROOT / "docs" / "screenshots"
 # Width, and the most height to keep (the phone shot shows the first screens only).
@@ -149,17 +150,17 @@ def content_height(png: Path) -> int:
     return end
 
 
-def _render_golden(html: Path) -> None:
+def _render_golden(html: Path, config: Path = GOLDEN) -> None:
     from crmkpi.config import load_config
     from crmkpi.engine import run_report
     from crmkpi.render.html import render_html
 
-    report = run_report(load_config(GOLDEN, ROOT), AS_OF)
+    report = run_report(load_config(config, ROOT), AS_OF)
     html.write_text(render_html(report), encoding="utf-8")
 
 
-def terminal_svg(svg: Path, width: int = 172) -> None:
-    """The terminal table of the golden report, in colour, as an SVG picture."""
+def terminal_svg(svg: Path, width: int = 172, config: Path = GOLDEN) -> None:
+    """The terminal table of a golden report, in colour, as an SVG picture."""
     from rich.console import Console
     from rich.text import Text
 
@@ -167,10 +168,10 @@ def terminal_svg(svg: Path, width: int = 172) -> None:
     from crmkpi.engine import run_report
     from crmkpi.render.terminal import render_terminal
 
-    report = run_report(load_config(GOLDEN, ROOT), AS_OF)
+    report = run_report(load_config(config, ROOT), AS_OF)
     console = Console(record=True, width=width, force_terminal=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(Text.from_ansi(render_terminal(report, color=True, width=width)))
-    console.save_svg(str(svg), title="crmkpi report -c tests/golden/crmkpi.yaml")
+    console.save_svg(str(svg), title=f"crmkpi report -c {config.relative_to(ROOT)}")
 
 
 def main() -> int:
@@ -189,8 +190,16 @@ def main() -> int:
             height = min(content_height(probe) + MARGIN, most or TALL)
             screenshot(browser, html, target, width, height)
             sys.stdout.write(f"{target.relative_to(ROOT)}: {width}×{height}\n")
-    terminal_svg(OUT / "terminal.svg")
-    sys.stdout.write(f"{(OUT / 'terminal.svg').relative_to(ROOT)}\n")
+        html = Path(tmp) / "analyses.html"
+        _render_golden(html, ANALYSES)
+        target = OUT / "analyses-desktop.png"
+        screenshot(browser, html, Path(tmp) / "probe.png", 1280, TALL)
+        height = content_height(Path(tmp) / "probe.png") + MARGIN
+        screenshot(browser, html, target, 1280, height)
+        sys.stdout.write(f"{target.relative_to(ROOT)}: 1280×{height}\n")
+    for name, config in (("terminal", GOLDEN), ("terminal-analyses", ANALYSES)):
+        terminal_svg(OUT / f"{name}.svg", config=config)
+        sys.stdout.write(f"docs/screenshots/{name}.svg\n")
     return 0
 
 

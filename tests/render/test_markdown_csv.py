@@ -24,11 +24,14 @@ def _report(*args: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("fmt", ["md", "csv"])
-def test_golden_report_is_unchanged(fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("config", "golden"),
+    [("crmkpi.yaml", "report.md"), ("crmkpi.yaml", "report.csv"), ("analyses.yaml", "analyses.md")],
+)
+def test_golden_report_is_unchanged(config: str, golden: str) -> None:
     """If this fails after a deliberate change: run `make golden` and review the diff."""
-    text = _report("-c", str(GOLDEN / "crmkpi.yaml"), "-f", fmt)
-    assert text == (GOLDEN / f"report.{fmt}").read_text(encoding="utf-8")
+    text = _report("-c", str(GOLDEN / config), "-f", golden.rsplit(".", 1)[1])
+    assert text == (GOLDEN / golden).read_text(encoding="utf-8")
 
 
 def _config(tmp_path: Path, data_dir: Path, body: str) -> str:
