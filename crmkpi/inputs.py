@@ -17,7 +17,8 @@ from crmkpi.config import Config
 from crmkpi.errors import DataError
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
-from crmkpi.sources.loaders import find_table_file, open_table
+from crmkpi.sources.loaders import ROW, RawTable, find_table_file, open_table
+from crmkpi.sources.stages import wide_stage_source, wide_stage_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ def load_inputs(
     ctx = LoadContext(timezone=cfg.timezone, currency=cfg.currency, lenient=lenient)
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
+    raws: dict[str, RawTable] = {}
     for name in tables:
         source = cfg.source(name)
         path = source.path or find_table_file(cfg.data, name)
@@ -71,13 +73,35 @@ def load_inputs(
             )
             continue
         on_step(f"reading {path.name}")
-        raw = open_table(path, sheet=source.sheet, separator=source.separator)
+        raw = raws[name] = open_table(path, sheet=source.sheet, separator=source.separator)
         loaded[name] = load_table(raw, TABLES[name], source, ctx)
+    if "deal_stages" in absent and "deals" in loaded:  # a real deal_stages file always wins
+        derived = _wide_stages(raws["deals"], loaded["deals"], cfg, ctx, on_step)
+        if derived is not None:
+            loaded["deal_stages"] = derived
+            del absent["deal_stages"]
     if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
         loaded["deal_stages"] = check_references(
             loaded["deal_stages"], loaded["deals"], "deal_id", lenient
         )
     return Inputs(loaded, absent)
+
+
+def _wide_stages(
+    raw: RawTable,
+    deals: LoadedTable,
+    cfg: Config,
+    ctx: LoadContext,
+    on_step: Callable[[str], None],
+) -> LoadedTable | None:
+    """deal_stages from the deals file's ``Date entered "…"`` columns
+    (HubSpot; EXPORTS.md "Wide → long"), or None when it has none."""
+    source = cfg.source("deals")
+    table = wide_stage_table(raw, source, ctx.timezone, kept_rows=deals.frame[ROW])
+    if table is None:
+        return None
+    on_step(f"reading the stage columns of {raw.path.name}")
+    return load_table(table, TABLES["deal_stages"], wide_stage_source(source), ctx)
 
 
 def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:

@@ -18,7 +18,7 @@ from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.sources.cells import CellRules, clean_text
-from crmkpi.sources.loaders import ROW, RawTable, read_error
+from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import map_headers
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
@@ -115,8 +115,10 @@ def _flagged_frame(
         if raw.headers
         else pl.lit(True)
     )
+    names = raw.frame.collect_schema().names()
+    where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
     text = raw.frame.filter(~blank).select(
-        ROW, *(clean_text(h).alias(c) for c, h in mapping.items())
+        ROW, *where, *(clean_text(h).alias(c) for c, h in mapping.items())
     )
     typed = text.with_columns(
         typed_value(table.column(c), source.values.get(c, {}), rules).alias(TYPED + c)
@@ -165,11 +167,18 @@ def _latest(typed: pl.DataFrame, table: Table, mapping: dict[str, str]) -> date 
 
 
 def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:
+    """The first rows failing each check, with the row and header to report
+    (a derived table's come from the file it was derived from)."""
+    names = flagged.collect_schema().names()
+    where_row = pl.col(SOURCE_ROW if SOURCE_ROW in names else ROW).cast(pl.Int64)
+    where_column = pl.col(SOURCE_COLUMN) if SOURCE_COLUMN in names else pl.lit(None, pl.String)
     parts = [
         flagged.filter(pl.col(f"__bad{i}"))
         .head(EXAMPLES_PER_CHECK)
         .select(
             pl.col(ROW).cast(pl.Int64),
+            where_row.alias("where_row"),
+            where_column.cast(pl.String).alias("where_column"),
             pl.lit(i, pl.Int64).alias("check"),
             check.value.cast(pl.String).alias("value"),
             (check.detail if check.detail is not None else pl.lit(None))
@@ -180,7 +189,14 @@ def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:
     ]
     if not parts:
         return pl.LazyFrame(
-            schema={ROW: pl.Int64, "check": pl.Int64, "value": pl.String, "detail": pl.String}
+            schema={
+                ROW: pl.Int64,
+                "where_row": pl.Int64,
+                "where_column": pl.String,
+                "check": pl.Int64,
+                "value": pl.String,
+                "detail": pl.String,
+            }
         )
     return pl.concat(parts).sort(ROW, "check")
 
@@ -208,8 +224,10 @@ def _problems(
         detail = example["detail"]
         issue = f"{check.issue} {detail}" if detail else check.issue
         column = _column_label(check.column, mapping)
+        if check.column == "entered_at" and example["where_column"] is not None:
+            column = example["where_column"]  # the wide export's "Date entered …" header
         problems.append(
-            Problem(file, example[ROW], column, example["value"], issue, check.expected)
+            Problem(file, example["where_row"], column, example["value"], issue, check.expected)
         )
     return tuple(problems)
 

@@ -18,6 +18,10 @@ from crmkpi.canonical import EXTENSIONS
 from crmkpi.errors import DataError, first_line
 
 ROW = "__row"
+# For a table derived from another file (HubSpot's wide stage columns): the
+# source file's row and header a value came from, where a problem is reported.
+SOURCE_ROW = "__source_row"
+SOURCE_COLUMN = "__source_column"
 _SEPARATORS = (",", ";", "\t", "|")
 
 

@@ -24,13 +24,9 @@ import polars as pl
 from crmkpi.canonical import TABLES
 from crmkpi.config import SourceSpec
 from crmkpi.sources.cells import CellRules, clean_text, parse_date, parse_datetime
-from crmkpi.sources.loaders import ROW, RawTable
+from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable
 from crmkpi.sources.mapping import map_headers
 
-# The deals file's row and the header a derived row came from, so a bad date
-# is reported where the user can find it (see ``wide_stage_table``).
-SOURCE_ROW = "__source_row"
-SOURCE_COLUMN = "__source_column"
 PRESET = "hubspot wide stages"
 HEADERS = ("deal_id", "stage", "entered_at")
 
@@ -56,10 +52,18 @@ def stage_columns(headers: list[str] | tuple[str, ...]) -> dict[str, tuple[str, 
     """header -> (stage, pipeline or None) for each ``Date entered`` header, in file order."""
     found: dict[str, tuple[str, str | None]] = {}
     for header in headers:
-        match = STAGE_ENTERED.match(header)
+        match = STAGE_ENTERED.match(shown_header(header))
         if match is not None:
             found[header] = (match["stage"], match["inner"] or match["outer"])
     return found
+
+
+def shown_header(header: str) -> str:
+    """The header as the file means it: polars 2.1 keeps the doubled quotes
+    of a quoted CSV header (pola-rs/polars#20294, #22943), and HubSpot quotes
+    every ``Date entered`` header, so ``Date entered "Won (Sales)"`` arrives
+    with each of its quotes doubled."""
+    return header.replace('""', '"')
 
 
 def wide_stage_rows(
@@ -77,11 +81,11 @@ def wide_stage_rows(
     does not parse is kept, after the deal's other rows, for ``load_table`` to
     report. ``ROW`` numbers the result 2, 3 … in history order (what the
     pipeline section sorts same-day rows by); ``SOURCE_ROW`` is the deals
-    file's row and ``SOURCE_COLUMN`` the original header.
+    file's row and ``SOURCE_COLUMN`` its header (``shown_header``).
     """
+    text = dict.fromkeys(HEADERS, pl.String())
     schema = pl.Schema(
-        {ROW: pl.UInt32, **dict.fromkeys(HEADERS, pl.String), SOURCE_ROW: pl.UInt32}
-        | {SOURCE_COLUMN: pl.String}
+        {ROW: pl.UInt32(), **text, SOURCE_ROW: pl.UInt32(), SOURCE_COLUMN: pl.String()}
     )
     if not columns:
         return pl.LazyFrame(schema=schema)
@@ -99,6 +103,7 @@ def wide_stage_rows(
         .with_columns(
             header.replace_strict(stages, return_dtype=pl.String).alias("stage"),
             pl.col("value").alias("entered_at"),
+            header.replace_strict({h: shown_header(h) for h in headers}, return_dtype=pl.String),
             header.replace_strict(order, return_dtype=pl.Int64).alias(_ORDER),
             parse_date(cell, rules).alias(_DAY),
             parse_datetime(cell, rules).alias(_INSTANT),
