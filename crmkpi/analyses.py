@@ -20,15 +20,12 @@ class Measured:
     reason: str | None = None
 
 
-GroupValue = Measured
-
-
 @dataclass(frozen=True, slots=True)
 class BreakdownGroup:
     """``key`` None is the ``(none)`` group: rows with no value for the dimension."""
 
     key: str | None
-    values: dict[str, GroupValue]  # KPI id → value
+    values: dict[str, Measured]  # KPI id → value
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +36,7 @@ class Breakdown:
 
     dimension: str
     groups: tuple[BreakdownGroup, ...]
-    total: dict[str, GroupValue]
+    total: dict[str, Measured]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from crmkpi.analyses import BreakdownGroup, GroupValue
+from crmkpi.analyses import BreakdownGroup, Measured
 from crmkpi.kpis import Kpi
 from crmkpi.kpis._expr import REASON, VALUE
 
@@ -64,12 +64,12 @@ def unreachable_reason(kpi: Kpi, unreachable: Mapping[str, str]) -> str | None:
     return next((unreachable[t] for t in kpi.tables if t in unreachable), None)
 
 
-def group_values(frame: pl.DataFrame) -> dict[str | None, GroupValue]:
+def group_values(frame: pl.DataFrame) -> dict[str | None, Measured]:
     """A KPI frame of ``__group, value, reason`` as a mapping (small: one row per group)."""
     keys = frame[GROUP].to_list()
     values = frame[VALUE].to_list()
     reasons = frame[REASON].to_list()
-    return {k: GroupValue(v, r) for k, v, r in zip(keys, values, reasons, strict=True)}
+    return {k: Measured(v, r) for k, v, r in zip(keys, values, reasons, strict=True)}
 
 
 def sort_groups(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from crmkpi.analyses import Breakdown, GroupValue
+from crmkpi.analyses import Breakdown, Measured
 from crmkpi.engine import KpiResult, Report
 from crmkpi.render.format import MISSING, display
 
@@ -108,17 +108,17 @@ class Notes:
 # --- breakdowns -------------------------------------------------------------------
 
 
-def _fold(gvs: Sequence[GroupValue], additive: bool) -> GroupValue:
+def _fold(gvs: Sequence[Measured], additive: bool) -> Measured:
     """The ``(other)`` value of one KPI: the sum of the folded groups when the
     KPI is additive and every folded group has a value."""
     if not additive:
-        return GroupValue(None, NOT_ADDITIVE)
+        return Measured(None, NOT_ADDITIVE)
     missing = [g for g in gvs if g.value is None]
     if len(missing) == len(gvs):
-        return GroupValue(None, missing[0].reason)
+        return Measured(None, missing[0].reason)
     if missing:
-        return GroupValue(None, f"{len(missing)} of the folded groups have no value")
-    return GroupValue(sum(g.value or 0.0 for g in gvs))
+        return Measured(None, f"{len(missing)} of the folded groups have no value")
+    return Measured(sum(g.value or 0.0 for g in gvs))
 
 
 def _kpis_of(b: Breakdown, report: Report) -> list[KpiResult]:
@@ -129,10 +129,10 @@ def _kpis_of(b: Breakdown, report: Report) -> list[KpiResult]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _row(label: str, values: dict[str, GroupValue], kpis: Iterable[KpiResult], ctx: _Ctx) -> Row:
+def _row(label: str, values: dict[str, Measured], kpis: Iterable[KpiResult], ctx: _Ctx) -> Row:
     cells = []
     for r in kpis:
-        gv = values.get(r.spec.id, GroupValue(None, "not computed for this group"))
+        gv = values.get(r.spec.id, Measured(None, "not computed for this group"))
         cells.append(
             ctx.notes.cell(gv.value, display(gv.value, r.kpi.unit, ctx.currency), gv.reason)
         )
@@ -159,14 +159,13 @@ def breakdown_view(b: Breakdown, report: Report, top: int = 10) -> BreakdownView
     if folded:
         values = {
             r.spec.id: _fold(
-                [g.values.get(r.spec.id, GroupValue(None)) for g in folded], r.kpi.additive
+                [g.values.get(r.spec.id, Measured(None)) for g in folded], r.kpi.additive
             )
             for r in kpis
         }
         other = Row(OTHER, _row(OTHER, values, kpis, ctx).cells, "other")
     totals = {
-        r.spec.id: b.total.get(r.spec.id, GroupValue(r.current.value, r.current.reason))
-        for r in kpis
+        r.spec.id: b.total.get(r.spec.id, Measured(r.current.value, r.current.reason)) for r in kpis
     }
     total = Row(TOTAL, _row(TOTAL, totals, kpis, ctx).cells, "total")
     caption = ""

@@ -12,7 +12,7 @@ from crmkpi.analyses import (
     Breakdown,
     CohortSection,
     FunnelSection,
-    GroupValue,
+    Measured,
     PipelineSection,
     Section,
 )
@@ -81,11 +81,11 @@ def kpi_json(
     }
 
 
-def _values(values: dict[str, GroupValue], units: dict[str, str]) -> dict[str, Any]:
+def _values(values: dict[str, Measured], units: dict[str, str]) -> dict[str, Any]:
     return {k: _number(v.value, units.get(k, "ratio")) for k, v in values.items()}
 
 
-def _reasons(values: dict[str, GroupValue]) -> dict[str, str]:
+def _reasons(values: dict[str, Measured]) -> dict[str, str]:
     """A KPI id → why its value is null; only the null ones."""
     return {k: v.reason or "unavailable" for k, v in values.items() if v.value is None}
 

@@ -19,7 +19,7 @@ from crmkpi.analyses import (
     CohortSection,
     FunnelSection,
     FunnelStep,
-    GroupValue,
+    Measured,
     PipelineSection,
     PipelineStage,
     Section,
@@ -61,17 +61,17 @@ def _owner_breakdown() -> Breakdown:
         BreakdownGroup(
             key,
             {
-                "revenue": GroupValue(rev),
-                "win_rate": GroupValue(win, None if win is not None else NO_DEALS),
-                "new_customers": GroupValue(float(new)),
+                "revenue": Measured(rev),
+                "win_rate": Measured(win, None if win is not None else NO_DEALS),
+                "new_customers": Measured(float(new)),
             },
         )
         for key, rev, win, new in OWNERS
     )
     total = {
-        "revenue": GroupValue(sum(o[1] for o in OWNERS)),
-        "win_rate": GroupValue(0.6123),
-        "new_customers": GroupValue(float(sum(o[3] for o in OWNERS))),
+        "revenue": Measured(sum(o[1] for o in OWNERS)),
+        "win_rate": Measured(0.6123),
+        "new_customers": Measured(float(sum(o[3] for o in OWNERS))),
     }
     return Breakdown("owner", groups, total)
 
@@ -91,9 +91,9 @@ def _segment_breakdown(report: Report) -> Breakdown:
             if v is not None:
                 v *= share if r.kpi.additive else 0.85 + share / 2
                 v = round(v) if r.kpi.unit == "count" else v
-            values[r.spec.id] = GroupValue(v, r.current.reason)
+            values[r.spec.id] = Measured(v, r.current.reason)
         groups.append(BreakdownGroup(key, values))
-    total = {r.spec.id: GroupValue(r.current.value, r.current.reason) for r in report.kpis}
+    total = {r.spec.id: Measured(r.current.value, r.current.reason) for r in report.kpis}
     return Breakdown("segment", tuple(groups), total)
 
 
@@ -198,7 +198,7 @@ def test_top_is_a_parameter_and_one_group_is_never_folded(report: Report) -> Non
 def test_an_additive_sum_with_a_missing_part_is_not_shown(report: Report) -> None:
     b = report.breakdowns[0]
     groups = list(b.groups)
-    groups[-1] = BreakdownGroup("Nils", {**groups[-1].values, "revenue": GroupValue(None, "x")})
+    groups[-1] = BreakdownGroup("Nils", {**groups[-1].values, "revenue": Measured(None, "x")})
     other = breakdown_view(dataclasses.replace(b, groups=tuple(groups)), report).table.other
     assert other is not None
     assert other.cells[0].display == "—"
