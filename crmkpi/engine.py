@@ -213,7 +213,7 @@ def compute_breakdowns(
 ) -> tuple[Breakdown, ...]:
     """Every KPI within each group of each dimension, for ``period``, from one
     ``collect_all``; ``totals`` are the un-broken-down values."""
-    frames = {name: t.frame.lazy() for name, t in inputs.loaded.items()}
+    frames = inputs.frames()
     columns = {name: tuple(t.columns) for name, t in inputs.loaded.items()}
     measures = _measures(specs, settings)
     jobs: list[tuple[str, str]] = []

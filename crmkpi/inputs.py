@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config
 from crmkpi.errors import DataError
@@ -39,8 +41,12 @@ class Inputs:
     loaded: dict[str, LoadedTable]
     absent: dict[str, str]
 
+    def frames(self) -> dict[str, pl.LazyFrame]:
+        """The loaded tables as lazy frames, by table name."""
+        return {name: t.frame.lazy() for name, t in self.loaded.items()}
+
     def tables(self) -> Tables:
-        return Tables(**{name: t.frame.lazy() for name, t in self.loaded.items()})
+        return Tables(**self.frames())
 
 
 def no_step(text: str) -> None:

@@ -34,6 +34,8 @@ _CLOSED = ("deals.closed_at",)
 _WON_AMOUNT = ("deals.closed_at", "deals.amount")
 _BY_CUSTOMER = ("deals.closed_at", "deals.amount", "deals.customer_id")
 _NO_WINS = "no deals won in period"
+# Also the pipeline section's words, so report and section agree.
+NO_STAGE_MAP = "no stage_probability map in the config"
 _NO_CUSTOMER_WINS = "no deals with a customer won in period"
 
 
@@ -307,7 +309,7 @@ def unknown_stages(open_at_e: pl.Expr, stages: dict[str, float]) -> pl.Expr:
 def weighted_pipeline_value(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     stages = dict(o.settings.stage_probability or {})
     if not stages:
-        return unavailable(o, "no stage_probability map in the config")
+        return unavailable(o, NO_STAGE_MAP)
     open_at_e = deal_open_at(p.end)
     weighted = pl.col("amount").fill_null(0) * stage_probability(stages)
     out = summarize(

@@ -11,7 +11,9 @@ import csv
 import io
 
 from crmkpi.engine import KpiResult, Measured, Report
+from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
+from crmkpi.render.format import raw_number
 from crmkpi.targets import Verdict, judge_report
 
 COLUMNS = (
@@ -31,15 +33,12 @@ def neutralise(cell: Cell) -> Cell:
     return cell
 
 
-def _number(value: float | None, unit: str) -> Cell:
+def _number(value: float | None, unit: Unit) -> Cell:
     """12 significant digits: exact for any real amount or count, and free of
     float summation noise (``1160932.6000000006``) that depends on how polars
     split the sum across threads."""
-    if value is None:
-        return None
-    if unit == "count" and float(value).is_integer():
-        return int(value)
-    return float(f"{value:.12g}")
+    number = raw_number(value, unit)
+    return float(f"{number:.12g}") if isinstance(number, float) else number
 
 
 def _row(r: KpiResult, role: str, p: Period, m: Measured, verdict: Verdict | None) -> list[Cell]:

@@ -18,6 +18,15 @@ _FORMATS: dict[str, Callable[[float], str]] = {
 }
 
 
+def raw_number(value: float | None, unit: Unit) -> float | int | None:
+    """A value for machines (JSON, CSV): counts that are whole numbers as integers."""
+    if value is None:
+        return None
+    if unit == "count" and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def display(value: float | None, unit: Unit, currency: str | None = None) -> str:
     """``2.13%``, ``1,204``, ``USD 12,400.00``, ``3.5 days``; ``—`` when unavailable."""
     if value is None:

@@ -17,8 +17,9 @@ from crmkpi.analyses import (
     Section,
 )
 from crmkpi.engine import InputSummary, KpiResult, Report
+from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
-from crmkpi.render.format import change, display
+from crmkpi.render.format import change, display, raw_number
 from crmkpi.targets import Verdict, judge_report
 
 
@@ -32,15 +33,6 @@ def period_json(p: Period, *, full: bool) -> dict[str, Any]:
     if full:
         out |= {"grain": p.grain, "calendar": p.calendar, "partial": p.partial}
     return out
-
-
-def _number(value: float | None, unit: str) -> float | int | None:
-    """Counts that are whole numbers are written as integers."""
-    if value is None:
-        return None
-    if unit == "count" and float(value).is_integer():
-        return int(value)
-    return value
 
 
 def _pacing_json(v: Verdict) -> dict[str, float | None] | None:
@@ -63,26 +55,26 @@ def kpi_json(
         "label": r.label,
         "unit": unit,
         "better": r.kpi.better,
-        "value": _number(value, unit),
+        "value": raw_number(value, unit),
         "display": display(value, unit, currency),
         "reason": r.current.reason,
-        "previous": _number(prev_value, unit),
-        "change": _number(change(value, prev_value), unit),
-        "year_ago": _number(ago_value, unit),
-        "change_year_ago": _number(change(value, ago_value), unit),
-        "target": _number(verdict.target, unit),
+        "previous": raw_number(prev_value, unit),
+        "change": raw_number(change(value, prev_value), unit),
+        "year_ago": raw_number(ago_value, unit),
+        "change_year_ago": raw_number(change(value, ago_value), unit),
+        "target": raw_number(verdict.target, unit),
         "status": verdict.status,
         "condition": verdict.condition,
         "pacing": _pacing_json(verdict),
         "trend": [
-            {"period": p.label, "value": _number(m.value, unit), "reason": m.reason}
+            {"period": p.label, "value": raw_number(m.value, unit), "reason": m.reason}
             for p, m in zip(trend, r.trend, strict=True)
         ],
     }
 
 
-def _values(values: dict[str, Measured], units: dict[str, str]) -> dict[str, Any]:
-    return {k: _number(v.value, units.get(k, "ratio")) for k, v in values.items()}
+def _values(values: dict[str, Measured], units: dict[str, Unit]) -> dict[str, Any]:
+    return {k: raw_number(v.value, units.get(k, "ratio")) for k, v in values.items()}
 
 
 def _reasons(values: dict[str, Measured]) -> dict[str, str]:
@@ -90,7 +82,7 @@ def _reasons(values: dict[str, Measured]) -> dict[str, str]:
     return {k: v.reason or "unavailable" for k, v in values.items() if v.value is None}
 
 
-def breakdown_json(b: Breakdown, units: dict[str, str]) -> dict[str, Any]:
+def breakdown_json(b: Breakdown, units: dict[str, Unit]) -> dict[str, Any]:
     """Every group, unfolded (``--top`` only shortens tables), in the order
     given (best first by the first KPI); ``total_reasons`` like a group's."""
     return {
@@ -105,7 +97,7 @@ def breakdown_json(b: Breakdown, units: dict[str, str]) -> dict[str, Any]:
 
 def _counts(row: dict[str, Any], *names: str) -> dict[str, Any]:
     """Counts as integers, like the KPIs' (``_number``)."""
-    return row | {n: _number(row[n], "count") for n in names}
+    return row | {n: raw_number(row[n], "count") for n in names}
 
 
 _ROWS = {"pipeline": "stages", "funnel": "steps", "cohorts": "rows"}
@@ -126,7 +118,7 @@ def section_json(s: Section) -> dict[str, Any]:
         out = {"steps": [_counts(dataclasses.asdict(st), "count") for st in data.steps]}
     elif isinstance(data, CohortSection):
         rows = [
-            {"cohort": r.cohort, "size": _number(r.size, "count"), "cells": list(r.cells)}
+            {"cohort": r.cohort, "size": raw_number(r.size, "count"), "cells": list(r.cells)}
             for r in data.rows
         ]
         out = {"grain": data.grain, "rows": rows}
@@ -152,7 +144,7 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
 
 def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
     verdicts = judge_report(report)
-    units: dict[str, str] = {r.spec.id: r.kpi.unit for r in report.kpis}
+    units: dict[str, Unit] = {r.spec.id: r.kpi.unit for r in report.kpis}
     return {
         "crmkpi_version": __version__,
         "title": report.title,

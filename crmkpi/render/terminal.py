@@ -18,12 +18,18 @@ from rich.text import Text
 from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
-from crmkpi.render.format import MISSING, change, direction, display, display_change, spark_text
+from crmkpi.render.format import MISSING, display, spark_text
 from crmkpi.render.terminal_analyses import print_analyses
+from crmkpi.render.view import (
+    CHANGE_TITLES,
+    COMPARISON_TITLES,
+    ChangeView,
+    arrow,
+    change_view,
+)
 from crmkpi.targets import Verdict, judge_report
 
 _STYLE = {"good": "green", "bad": "red", "neutral": "dim"}
-_ARROW = {True: "▲", False: "▼"}
 
 
 def _period_text(p: Period) -> str:
@@ -33,15 +39,13 @@ def _period_text(p: Period) -> str:
     return f"{p.label} ({span}{', partial' if p.partial else ''})"
 
 
-def _change_cell(r: KpiResult, name: str) -> Text:
-    earlier = r.comparisons.get(name)
-    delta = change(r.current.value, earlier.value if earlier else None)
-    if delta is None:
+def _change_cell(c: ChangeView) -> Text:
+    """``▲ +21`` coloured by whether the change is good for the KPI; no arrow
+    for no change. The value column already names the currency."""
+    if c.delta is None:
         return Text(MISSING, style="dim")
-    arrow = "" if delta == 0 else _ARROW[delta > 0] + " "
-    # The value column already names the currency; the change stays short.
-    text = arrow + display_change(delta, r.kpi.unit)
-    return Text(text, style=_STYLE[direction(delta, r.kpi.better)])
+    pointer = "" if c.arrow == "flat" else arrow(c.arrow) + " "
+    return Text(pointer + c.delta_display, style=_STYLE[c.tone])
 
 
 class _Notes:
@@ -129,17 +133,16 @@ def _columns(report: Report, notes: _Notes) -> list[_Column]:
     for r in report.kpis:
         unit = r.kpi.unit
         cols["Value"].cells.append(notes.cell(r.current, unit, cur, r.label))
-    for name, title, change_title in (
-        ("previous", "Previous", "Change"),
-        ("year_ago", "Year ago", "vs year ago"),
-    ):
+    for name in ("previous", "year_ago"):
         if name in compare:
+            title, change_title = COMPARISON_TITLES[name], CHANGE_TITLES[name]
             cols[title] = _Column(title, "right", [])
             cols[change_title] = _Column(change_title, "right", [])
             for r in report.kpis:
                 m = r.comparisons[name]
                 cols[title].cells.append(notes.cell(m, r.kpi.unit, cur, r.label, title.lower()))
-                cols[change_title].cells.append(_change_cell(r, name))
+                change = change_view(r, name, report.comparisons[name], cur)
+                cols[change_title].cells.append(_change_cell(change))
     if judged:
         ver = [verdicts[r.spec.id] for r in report.kpis]
         cols["Target"] = _Column(

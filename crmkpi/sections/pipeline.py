@@ -45,15 +45,13 @@ import polars as pl
 from crmkpi.analyses import PipelineSection, PipelineStage, Section
 from crmkpi.errors import ConfigError
 from crmkpi.kpis._expr import days_between, deal_open_at, in_period
-from crmkpi.kpis.deals import stage_probability, unknown_stages
+from crmkpi.kpis.deals import NO_STAGE_MAP, stage_probability, unknown_stages
 from crmkpi.kpis.registry import KpiSettings, Tables
 from crmkpi.periods import Period
 from crmkpi.sections._plan import Plan, missing_column, table_reason
 from crmkpi.sources.loaders import ROW
 
 NAME = "pipeline"
-# The KPI's words (weighted_pipeline_value), so report and section agree.
-NO_MAP = "no stage_probability map in the config"
 _DEAL_COLUMNS = ("stage", "closed_at", "amount")
 _CLOSED = ("won", "lost")
 
@@ -210,7 +208,7 @@ def _build(
         NAME,
         PipelineSection(
             stages=_mark_bottleneck(rows),
-            weighted_reason=None if stages else NO_MAP,
+            weighted_reason=None if stages else NO_STAGE_MAP,
             stage_time_reason=stage_time_reason,
         ),
     )
