@@ -216,31 +216,33 @@ def compute_breakdowns(
     frames = inputs.frames()
     columns = {name: tuple(t.columns) for name, t in inputs.loaded.items()}
     measures = _measures(specs, settings)
+    missing = {m.key: unavailable_reason(m.kpi, inputs, m.columns) for m in measures}
+    computable = [m for m in measures if missing[m.key] is None]
+    # A KPI over a group with no rows in its tables: the same for every dimension.
+    empty = Tables(**{name: frame.head(0) for name, frame in frames.items()})
+    plans = [m.kpi.compute(empty, period, m.options) for m in computable]
     jobs: list[tuple[str, str]] = []
-    plans: list[pl.LazyFrame] = []
     fixed: dict[tuple[str, str], str] = {}
     for dim in dimensions:
         grouped, unreachable = grouped_tables(frames, columns, dim)
         # Optional tables a dimension cannot reach are read whole (a KPI only groups its own).
         tables = Tables(**{**frames, **grouped})
-        empty = Tables(**{**frames, **{n: f.head(0) for n, f in grouped.items()}})
         for m in measures:
-            reason = unavailable_reason(m.kpi, inputs, m.columns)
-            reason = reason or unreachable_reason(m.kpi, unreachable)
+            reason = missing[m.key] or unreachable_reason(m.kpi, unreachable)
             if reason is not None:
                 fixed[(dim, m.key)] = reason
                 continue
             jobs.append((dim, m.key))
             plans.append(m.kpi.compute(tables, period, replace(m.options, by=(GROUP,))))
-            plans.append(m.kpi.compute(empty, period, m.options))  # a group with no rows
     collected = pl.collect_all(plans)
-    measured: dict[tuple[str, str], tuple[dict[str | None, Measured], Measured]] = {}
-    for i, job in enumerate(jobs):
-        nothing = collected[2 * i + 1]
-        measured[job] = (
-            group_values(collected[2 * i]),
-            Measured(nothing[VALUE][0], nothing[REASON][0]),
-        )
+    nothing = {
+        m.key: Measured(frame[VALUE][0], frame[REASON][0])
+        for m, frame in zip(computable, collected, strict=False)
+    }
+    measured = {
+        job: (group_values(frame), nothing[job[1]])
+        for job, frame in zip(jobs, collected[len(computable) :], strict=True)
+    }
     return tuple(
         _breakdown(dim, specs, [m.key for m in measures], measured, fixed, totals)
         for dim in dimensions
