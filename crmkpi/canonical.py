@@ -172,6 +172,13 @@ DIMENSIONS: tuple[str, ...] = (
 )
 
 
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
+
+
 def normalise_header(header: str) -> str:
-    """The key headers are matched on: case-, space-, ``_``- and ``-``-insensitive."""
-    return "".join(ch for ch in header.strip().lower() if ch not in " _-\t\ufeff")
+    """The key headers are matched on (EXPORTS.md "What a preset must do", 1):
+    letters and digits only, lower-cased, so case, spaces, ``_ - . ( ) "`` and
+    other punctuation, a BOM and invisible marks (ZWNJ, RTL marks) do not count;
+    Arabic ي/ك read as Persian ی/ک. ``Deal - ID`` = ``deal_id`` = ``DealID``."""
+    text = header.translate(_PERSIAN_LETTERS).lower()
+    return "".join(ch for ch in text if ch.isalnum())

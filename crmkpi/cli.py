@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from crmkpi import __version__
-from crmkpi.errors import CrmkpiError, UsageError
+from crmkpi.errors import ConfigError, CrmkpiError, UsageError
 from crmkpi.options import (
     AsOfOpt,
     ByOpt,
@@ -326,11 +326,20 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing crmkpi.yaml.")
     ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="The CRM the exports come from (hubspot, salesforce, pipedrive, zoho, "
+            "zendesk, freshdesk, didar): writes its sources with their mapping.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a commented starter crmkpi.yaml for a folder of exports."""
     from crmkpi.config import CONFIG_FILENAME
     from crmkpi.output import write_atomic
+    from crmkpi.presets import load_preset
     from crmkpi.starter import starter_config
 
     with user_errors():
@@ -339,7 +348,12 @@ def init(
         target = directory / CONFIG_FILENAME
         if target.exists() and not force:
             raise UsageError(f"{target} exists; use --force to replace it")
-        write_atomic(target, starter_config(directory))
+        if preset is not None:
+            try:
+                load_preset(preset)
+            except ConfigError as exc:
+                raise UsageError(f"--preset: {exc.message}") from None
+        write_atomic(target, starter_config(directory, preset))
         if not quiet:
             typer.echo(f"wrote {target}; try: cd {directory} && crmkpi report", err=True)
 

@@ -16,6 +16,14 @@ from crmkpi.canonical import DIMENSIONS, TABLES
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
+from crmkpi.presets import (
+    ColumnSource,
+    load_preset,
+    parse_columns,
+    parse_decimal,
+    parse_values,
+    text_list,
+)
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, parse_yaml, read_yaml
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
@@ -28,26 +36,32 @@ TOP_LEVEL_KEYS = (
 )  # fmt: skip
 SOURCE_OPTIONS = (
     "path", "sheet", "preset", "columns", "values", "date_format", "decimal", "calendar",
-    "timezone", "encoding", "separator", "amount_factor",
+    "timezone", "encoding", "separator", "amount_factor", "files", "query",
 )  # fmt: skip
 COMPARISONS = ("previous", "year_ago")
 
 
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
-    """Where a table comes from and how its file is written (``sources.<table>``)."""
+    """Where a table comes from and how its file is written (``sources.<table>``).
+
+    A relative ``path`` (and ``files``) is relative to the data folder, so one
+    config serves ``--data exports/2026-10`` and ``--data exports/2026-11``."""
 
     table: str
     path: Path | None = None
     sheet: str | None = None
-    preset: str = "generic"
-    columns: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None  # None: detected from the headers
+    columns: dict[str, ColumnSource] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    date_format: str | None = None
-    decimal: str = "."
+    date_format: tuple[str, ...] = ()
+    decimal: str | None = None
+    calendar: str | None = None
     timezone: str | None = None
     separator: str | None = None
     amount_factor: float = 1.0
+    files: dict[str, Path] = field(default_factory=dict)
+    query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +134,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         compare=_compare(doc, data.get("compare", list(COMPARISONS))),
         trend=_positive_int(doc, data, "trend", 6),
         settings=_settings(doc, data),
-        sources=_sources(doc, data.get("sources") or {}, base),
+        sources=_sources(doc, data.get("sources") or {}),
         breakdowns=_names(doc, "breakdowns", data.get("breakdowns"), DIMENSIONS),
         sections=_names(doc, "sections", data.get("sections"), SECTIONS),
         templates=_templates(doc, data.get("templates"), base),
@@ -214,7 +228,7 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     )
 
 
-def _sources(doc: YamlDoc, sources: Any, base: Path) -> dict[str, SourceSpec]:
+def _sources(doc: YamlDoc, sources: Any) -> dict[str, SourceSpec]:
     expect(doc, ("sources",), sources, dict, "a mapping of table to source options")
     specs: dict[str, SourceSpec] = {}
     for table, options in sources.items():
@@ -225,64 +239,83 @@ def _sources(doc: YamlDoc, sources: Any, base: Path) -> dict[str, SourceSpec]:
         path = ("sources", table)
         expect(doc, path, options, dict, "a mapping of source options")
         known_keys(doc, path, options, SOURCE_OPTIONS)
-        specs[table] = _source(doc, table, options, base)
+        specs[table] = _source(doc, table, options)
     return specs
 
 
-def _source(doc: YamlDoc, table: str, options: dict[str, Any], base: Path) -> SourceSpec:
-    columns = options.get("columns") or {}
-    expect(
-        doc, ("sources", table, "columns"), columns, dict, "a mapping of canonical column to header"
-    )
-    for column in columns:
-        _canonical_column(doc, ("sources", table, "columns", column), table, column)
+def _source(doc: YamlDoc, table: str, options: dict[str, Any]) -> SourceSpec:
+    path = ("sources", table)
     _not_yet(doc, table, options)
-    values = options.get("values") or {}
-    expect(
-        doc,
-        ("sources", table, "values"),
-        values,
-        dict,
-        "a mapping of column to {source: canonical}",
-    )
-    for column, mapping in values.items():
-        _canonical_column(doc, ("sources", table, "values", column), table, column)
-        expect(
-            doc,
-            ("sources", table, "values", column),
-            mapping,
-            dict,
-            "a mapping of source value to canonical value",
+    preset = options.get("preset")
+    if preset is not None:
+        try:
+            load_preset(str(preset))
+        except ConfigError as exc:
+            raise ConfigError(f"{doc.where((*path, 'preset'))}: {exc.message}") from None
+    calendar = options.get("calendar")
+    if calendar is not None and calendar not in CALENDARS:
+        raise ConfigError(
+            f'{doc.where((*path, "calendar"))}: calendar "{calendar}" is not one of '
+            f"{', '.join(CALENDARS)}"
         )
-    decimal = str(options.get("decimal", "."))
-    if decimal not in (".", ","):
-        raise ConfigError(f'{doc.where(("sources", table, "decimal"))}: decimal must be "." or ","')
     raw_path = options.get("path")
     return SourceSpec(
         table=table,
-        path=(base / str(raw_path)).resolve() if raw_path else None,
+        path=Path(str(raw_path)).expanduser() if raw_path else None,
         sheet=options.get("sheet"),
-        preset=str(options.get("preset", "generic")),
-        columns={str(k): str(v) for k, v in columns.items()},
-        values={str(k): {str(a): str(b) for a, b in v.items()} for k, v in values.items()},
-        date_format=options.get("date_format"),
-        decimal=decimal,
-        timezone=_zone(doc, ("sources", table, "timezone"), options.get("timezone")),
+        preset=None if preset is None else str(preset),
+        columns=parse_columns(doc, (*path, "columns"), table, options.get("columns")),
+        values=parse_values(doc, (*path, "values"), table, options.get("values")),
+        date_format=text_list(doc, (*path, "date_format"), options.get("date_format")),
+        decimal=parse_decimal(doc, (*path, "decimal"), options.get("decimal")),
+        calendar=None if calendar is None else str(calendar),
+        timezone=_zone(doc, (*path, "timezone"), options.get("timezone")),
         separator=options.get("separator"),
-        amount_factor=_number(
-            doc, ("sources", table, "amount_factor"), options.get("amount_factor", 1.0)
-        ),
+        amount_factor=_number(doc, (*path, "amount_factor"), options.get("amount_factor", 1.0)),
+        files=_files(doc, (*path, "files"), options.get("files")),
+        query=_query(doc, path, options),
     )
+
+
+def _files(doc: YamlDoc, path: KeyPath, value: Any) -> dict[str, Path]:
+    """``files:`` — more files a query reads, by the table name it uses
+    (relative to the data folder, like ``path``)."""
+    if value is None:
+        return {}
+    expect(doc, path, value, dict, "a mapping of name to file path, like {leads: leads.csv}")
+    files = {}
+    for name, file in value.items():
+        expect(doc, (*path, name), file, str, "a file path")
+        if not str(name).isidentifier() or str(name) == "self":
+            raise ConfigError(
+                f'{doc.where((*path, name))}: "{name}" cannot name a file in a query '
+                "(letters, digits and _; not self)"
+            )
+        files[str(name)] = Path(file).expanduser()
+    return files
+
+
+def _query(doc: YamlDoc, path: KeyPath, options: dict[str, Any]) -> str | None:
+    query = options.get("query")
+    if query is None:
+        if options.get("files"):
+            raise ConfigError(
+                f"{doc.where((*path, 'files'))}: files are read by a query: add query"
+            )
+        return None
+    expect(doc, (*path, "query"), query, str, "an SQL SELECT over self and the named files")
+    if options.get("path") is None and not options.get("files"):
+        raise ConfigError(
+            f"{doc.where((*path, 'query'))}: a query needs path (read as self) or files"
+        )
+    return str(query)
 
 
 SECTIONS = ("pipeline", "funnel", "cohorts")
 TEMPLATE_FORMATS = ("html", "md")
 # Source options whose feature comes with a later capability: refused, never ignored.
+CALENDARS = ("gregorian", "jalali")
 _LATER = {
-    "preset": (
-        "generic",
-        "presets for CRM exports are not available yet; map headers with columns:",
-    ),
     "encoding": ("utf-8", "only UTF-8 files can be read for now; save the file as 'CSV UTF-8'"),
     "calendar": ("gregorian", "Jalali dates in input are not supported yet"),
 }
@@ -296,14 +329,6 @@ def _not_yet(doc: YamlDoc, table: str, options: dict[str, Any]) -> None:
             supported.replace("-", ""),
         ):
             raise ConfigError(f'{doc.where(("sources", table, key))}: {key} "{value}": {why}')
-
-
-def _canonical_column(doc: YamlDoc, path: KeyPath, table: str, column: Any) -> None:
-    known = TABLES[table].column_names
-    if column not in known:
-        raise ConfigError(
-            f'{doc.where(path)}: {table} has no column "{column}"{suggest(str(column), known)}'
-        )
 
 
 def _names(doc: YamlDoc, key: str, value: Any, known: tuple[str, ...]) -> tuple[str, ...]:

@@ -8,19 +8,21 @@ indicator); nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
-from crmkpi.config import Config
+from crmkpi.config import Config, SourceSpec
 from crmkpi.errors import DataError
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
-from crmkpi.sources.loaders import ROW, RawTable, find_table_file, open_table
-from crmkpi.sources.stages import wide_stage_source, wide_stage_table
+from crmkpi.sources.discovery import find_source_file
+from crmkpi.sources.loaders import ROW, RawTable, open_table
+from crmkpi.sources.query import SELF, query_table
+from crmkpi.sources.stages import wide_stage_mapping, wide_stage_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,9 @@ def load_inputs(
     absent: dict[str, str] = {}
     raws: dict[str, RawTable] = {}
     for name in tables:
-        source = cfg.source(name)
-        path = source.path or find_table_file(cfg.data, name)
+        source = in_data_folder(cfg.source(name), cfg.data)
+        path = source.path or next(iter(source.files.values()), None)
+        path = path or find_source_file(cfg.data, name, source.preset)
         if source.path is not None and not source.path.exists():
             raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
         if path is None:
@@ -79,7 +82,7 @@ def load_inputs(
             )
             continue
         on_step(f"reading {path.name}")
-        raw = raws[name] = open_table(path, sheet=source.sheet, separator=source.separator)
+        raw = raws[name] = _open_source(path, source)
         loaded[name] = load_table(raw, TABLES[name], source, ctx)
     if "deal_stages" in absent and "deals" in loaded:  # a real deal_stages file always wins
         derived = _wide_stages(raws["deals"], loaded["deals"], cfg, ctx, on_step)
@@ -93,6 +96,29 @@ def load_inputs(
     return Inputs(loaded, absent)
 
 
+def in_data_folder(source: SourceSpec, data: Path) -> SourceSpec:
+    """``source`` with its relative paths taken in the data folder."""
+    return replace(
+        source,
+        path=data / source.path if source.path is not None else None,
+        files={name: data / file for name, file in source.files.items()},
+    )
+
+
+def _open_source(path: Path, source: SourceSpec) -> RawTable:
+    """The source's file, or the result of its query over its files."""
+    if source.query is None:
+        return open_table(path, sheet=source.sheet, separator=source.separator)
+    inputs = {}
+    if source.path is not None:
+        inputs[SELF] = open_table(path, sheet=source.sheet, separator=source.separator)
+    for name, file in source.files.items():
+        if not file.is_file():
+            raise DataError(f"{file}: file not found (named in sources.{source.table}.files)")
+        inputs[name] = open_table(file)
+    return query_table(source.table, source.query, inputs)
+
+
 def _wide_stages(
     raw: RawTable,
     deals: LoadedTable,
@@ -102,12 +128,12 @@ def _wide_stages(
 ) -> LoadedTable | None:
     """deal_stages from the deals file's ``Date entered "…"`` columns
     (HubSpot; EXPORTS.md "Wide → long"), or None when it has none."""
-    source = cfg.source("deals")
-    table = wide_stage_table(raw, source, ctx.timezone, kept_rows=deals.frame[ROW])
+    table = wide_stage_table(raw, deals.mapping, ctx.timezone, kept_rows=deals.frame[ROW])
     if table is None:
         return None
     on_step(f"reading the stage columns of {raw.path.name}")
-    return load_table(table, TABLES["deal_stages"], wide_stage_source(source), ctx)
+    source = cfg.source("deals")
+    return load_table(table, TABLES["deal_stages"], source, ctx, wide_stage_mapping(deals.mapping))
 
 
 def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:

@@ -17,9 +17,9 @@ import polars as pl
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
-from crmkpi.sources.cells import CellRules, clean_text
+from crmkpi.sources.cells import CellRules, add_minutes, clean_text
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
-from crmkpi.sources.mapping import map_headers
+from crmkpi.sources.mapping import Mapping, resolve_mapping, text_column
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
 EXAMPLES_PER_CHECK = 20
@@ -45,6 +45,7 @@ class LoadedTable:
     name: str
     path: Path
     preset: str
+    mapping: Mapping
     frame: pl.DataFrame
     columns: tuple[str, ...]
     rows: int
@@ -55,18 +56,27 @@ class LoadedTable:
     problems: tuple[Problem, ...]
 
 
-def load_table(raw: RawTable, table: Table, source: SourceSpec, ctx: LoadContext) -> LoadedTable:
-    """Parse and validate one file into its canonical table."""
+def load_table(
+    raw: RawTable,
+    table: Table,
+    source: SourceSpec,
+    ctx: LoadContext,
+    resolved: Mapping | None = None,
+) -> LoadedTable:
+    """Parse and validate one file into its canonical table. ``resolved`` is
+    the mapping when the caller built it (a derived table); else the file's
+    preset is resolved from its headers and ``source``."""
     file = raw.path.name
-    mapping = map_headers(raw.headers, table, source.columns, file)
+    resolved = resolved or resolve_mapping(raw.headers, table, source, file)
+    mapping = {c: resolved.header(c) for c in resolved.columns}
     rules = CellRules(
-        timezone=source.timezone or ctx.timezone,
-        date_format=source.date_format,
-        decimal=source.decimal,
+        timezone=resolved.timezone or ctx.timezone,
+        date_format=resolved.date_format,
+        decimal=resolved.decimal,
         excel=raw.is_excel,
         amount_factor=source.amount_factor,
     )
-    flagged, checks = _flagged_frame(raw, table, mapping, source, rules, ctx)
+    flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
     try:
         counts, examples, typed = pl.collect_all(
             [
@@ -89,25 +99,21 @@ def load_table(raw: RawTable, table: Table, source: SourceSpec, ctx: LoadContext
     return LoadedTable(
         name=table.name,
         path=raw.path,
-        preset=source.preset,
+        preset=resolved.preset,
+        mapping=resolved,
         frame=typed,
         columns=tuple(mapping),
         rows=rows,
         skipped=rows - typed.height,
         skipped_by_reason=_by_reason(checks, totals),
         latest=_latest(typed, table, mapping),
-        warnings=_warnings(counts, table.name),
+        warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
         problems=problems,
     )
 
 
 def _flagged_frame(
-    raw: RawTable,
-    table: Table,
-    mapping: dict[str, str],
-    source: SourceSpec,
-    rules: CellRules,
-    ctx: LoadContext,
+    raw: RawTable, table: Table, mapping: Mapping, rules: CellRules, ctx: LoadContext
 ) -> tuple[pl.LazyFrame, list[Check]]:
     """Text and typed columns side by side, plus one Boolean per check."""
     blank = (
@@ -118,17 +124,21 @@ def _flagged_frame(
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
     text = raw.frame.filter(~blank).select(
-        ROW, *where, *(clean_text(h).alias(c) for c, h in mapping.items())
+        ROW, *where, *(text_column(source).alias(c) for c, source in mapping.columns.items())
     )
+    minutes = {c: s.minutes_after for c, s in mapping.columns.items() if s.minutes_after}
     typed = text.with_columns(
-        typed_value(table.column(c), source.values.get(c, {}), rules).alias(TYPED + c)
-        for c in mapping
+        typed_value(table.column(c), mapping.values.get(c, {}), rules).alias(TYPED + c)
+        for c in mapping.columns
+        if c not in minutes
+    ).with_columns(
+        add_minutes(pl.col(TYPED + after), pl.col(c), rules).alias(TYPED + c)
+        for c, after in minutes.items()
     )
-    checks = column_checks(table, tuple(mapping)) + row_checks(
-        table.name, tuple(mapping), ctx.currency
-    )
+    columns = tuple(mapping.columns)
+    checks = column_checks(table, columns) + row_checks(table.name, columns, ctx.currency)
     if raw.ragged is not None and raw.ragged.height:
-        typed = typed.join(raw.ragged.lazy(), on=ROW, how="left")
+        typed = typed.join(raw.ragged.lazy(), on=ROW, how="left", maintain_order="left")
         checks.append(ragged_check(len(raw.headers)))
     flagged = typed.with_columns(
         check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
@@ -246,6 +256,15 @@ def _by_reason(checks: list[Check], totals: list[int]) -> dict[str, int]:
         if total:
             reasons[check.reason] = reasons.get(check.reason, 0) + total
     return reasons
+
+
+def _footer_warning(raw: RawTable, table: str) -> tuple[str, ...]:
+    """Cut lines are said, never dropped silently (a report's footer, EXPORTS.md §2)."""
+    if raw.footer is None:
+        return ()
+    first, last = raw.footer
+    rows = f"row {first}" if first == last else f"rows {first}–{last}"
+    return (f"{table}: cut a {last - first + 1}-line report footer ({rows} of {raw.path.name})",)
 
 
 def _warnings(counts: pl.DataFrame, table: str) -> tuple[str, ...]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmkpi.canonical import TABLE_NAMES
+from crmkpi.errors import DataError
 from crmkpi.kpis import REGISTRY
-from crmkpi.sources.loaders import find_table_file
+from crmkpi.presets import GENERIC, TableMapping, load_preset
+from crmkpi.sources.discovery import find_source_file
 
 # Example gates, written only for KPIs whose tables are present.
 EXAMPLE_OPTIONS = {
@@ -41,10 +43,56 @@ compare: [previous, year_ago]
 """
 
 
-def starter_config(folder: Path) -> str:
-    """The starter YAML for ``folder``: KPIs grouped by the table they read."""
-    present = [t for t in TABLE_NAMES if find_table_file(folder, t) is not None]
-    lines = [HEADER, "kpis:"]
+def starter_config(folder: Path, preset: str | None = None) -> str:
+    """The starter YAML for ``folder``: KPIs grouped by the table they read;
+    with ``preset``, a ``sources:`` block per table of that CRM's preset."""
+    found = {t: path for t in TABLE_NAMES if (path := _find(folder, t, preset)) is not None}
+    lines = [HEADER]
+    if preset is not None and preset != GENERIC:
+        lines += sources_block(preset, found)
+    lines += _kpi_lines(found)
+    return "\n".join(lines) + "\n"
+
+
+def _find(folder: Path, table: str, preset: str | None) -> Path | None:
+    """The table's file, or None when absent or ambiguous (the run will say which)."""
+    try:
+        return find_source_file(folder, table, preset)
+    except DataError:
+        return None
+
+
+def sources_block(preset: str, found: dict[str, Path]) -> list[str]:
+    """``sources:`` for each table the preset knows: the file found and the
+    mapping the preset applies, commented so it can be edited in place."""
+    spec = load_preset(preset)
+    lines = [f"# {spec.label}: {spec.about}", "sources:"]
+    for table, mapping in spec.tables.items():
+        path = found.get(table)
+        if path is None:
+            lines.append(f"  # {table}: no file found here (patterns: {', '.join(mapping.files)})")
+            lines.append(f"  #   {table}: {{path: my-{table}-export.csv, preset: {preset}}}")
+            continue
+        lines += [f"  {table}:", f"    path: {path.name}", f"    preset: {preset}"]
+        lines += ["    # " + line for line in _mapping_lines(mapping)]
+    return [*lines, ""]
+
+
+def _mapping_lines(mapping: TableMapping) -> list[str]:
+    lines = ["The preset reads (override a column under columns:, a value under values:):"]
+    width = max((len(c) for c in mapping.columns), default=0)
+    lines += [f"  {c:<{width}}  <- {source.describe()}" for c, source in mapping.columns.items()]
+    for column, values in mapping.values.items():
+        pairs = ", ".join(f'"{k}": {v or "null"}' for k, v in values.items())
+        lines.append(f"values: {{{column}: {{{pairs}}}}}")
+    if mapping.date_format:
+        lines.append(f"date_format: {list(mapping.date_format)}")
+    return lines
+
+
+def _kpi_lines(found: dict[str, Path]) -> list[str]:
+    present = list(found)
+    lines = ["kpis:"]
     if not present:
         lines.append("  # No exports found here yet (customers.csv, deals.csv …); a starter set:")
     for table in present or ["customers", "deals"]:
@@ -55,8 +103,8 @@ def starter_config(folder: Path) -> str:
         ]
         if not kpis:
             continue
-        found = find_table_file(folder, table)
-        lines.append(f"  # from {found.name if found else table + '.csv'}")
+        path = found.get(table)
+        lines.append(f"  # from {path.name if path else table + '.csv'}")
         for kpi in kpis:
             if kpi.id == "weighted_pipeline_value":
                 continue  # needs stage_probability (commented above)
@@ -72,4 +120,4 @@ def starter_config(folder: Path) -> str:
         '#    formula: "revenue / active_customers"',
         "#    unit: currency",
     ]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -18,6 +18,7 @@ from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
     CellRules,
+    map_values,
     normalise_vocabulary,
     parse_amount,
     parse_date,
@@ -27,6 +28,10 @@ from crmkpi.sources.cells import (
 from crmkpi.sources.loaders import FIELDS, ROW
 
 TYPED = "__t_"
+# How Excel (and every other spreadsheet) shows a long number: 1.03006E+13. The
+# exponent's sign is required: Excel always writes it, and a 15-character
+# Salesforce id can be digits with one E (00630000001E234) but has no sign.
+_SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]\d+$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +60,7 @@ def typed_value(column: Column, values: dict[str, str], rules: CellRules) -> pl.
     """The parsed value of ``column`` from its cleaned text."""
     text = _text(column.name)
     if values:
-        text = text.replace(values)
+        text = map_values(text, values)
     match column.type:
         case ColumnType.DATE:
             return parse_date(text, rules)
@@ -120,12 +125,27 @@ def _type_checks(column: Column) -> list[Check]:
                     unknown,
                     _text(c),
                     "is not a known value",
-                    f"one of {allowed}",
+                    f"one of {allowed}, or a value map in the config's source "
+                    f'(values: {{{c}: {{"your value": {column.vocabulary[0]}}}}})',
                     f"{c} is not a known value",
                 )
             ]
         case _:
             return []
+
+
+def _excel_id_check(c: str) -> Check:
+    """An id re-saved in Excel (EXPORTS.md §5): shown in scientific notation,
+    its last digits are gone, so it can match no other table and may collide
+    with another id. Only a new export (or an import as Text) gets them back."""
+    return Check(
+        c,
+        _text(c).str.contains(_SCIENTIFIC),
+        _text(c),
+        "looks like an id Excel turned into a number: its digits are lost",
+        "the id as text: export the file again, or import it into Excel with this column as Text",
+        f"{c} mangled by Excel",
+    )
 
 
 def column_checks(table: Table, present: tuple[str, ...]) -> list[Check]:
@@ -147,6 +167,8 @@ def column_checks(table: Table, present: tuple[str, ...]) -> list[Check]:
                 )
             )
         checks.extend(_type_checks(column))
+        if column.type == ColumnType.ID:
+            checks.append(_excel_id_check(c))
         if column.unique:
             first_row = pl.col(ROW).min().over(c)
             duplicate = _text(c).is_not_null() & _text(c).is_duplicated()

@@ -8,7 +8,7 @@ null; ``schema.py`` turns those into Problems.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -34,12 +34,12 @@ DATETIME_EXPECTED = "a date-time like 2026-10-05T14:30:00 or 2026-10-05 14:30+02
 
 @dataclass(frozen=True, slots=True)
 class CellRules:
-    """How a source writes its cells: zone for naive/offset times, an extra date
-    format, the decimal mark, whether it is a workbook (Excel serial dates),
+    """How a source writes its cells: zone for naive/offset times, extra date
+    formats (tried in order after ISO), the decimal mark, whether it is a workbook (Excel serial dates),
     and a factor applied to amounts (e.g. 0.1 for Rial → Toman)."""
 
     timezone: str = "UTC"
-    date_format: str | None = None
+    date_format: tuple[str, ...] = ()
     decimal: str = "."
     excel: bool = False
     amount_factor: float = 1.0
@@ -97,8 +97,9 @@ def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
     """An instant in ``rules.timezone`` (tz-aware), or null."""
     _, naive, offset = _parts(text)
     candidates = [naive]
-    if rules.date_format:
-        candidates.append(text.str.to_datetime(rules.date_format, strict=False, time_unit="us"))
+    candidates.extend(
+        text.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in rules.date_format
+    )
     if rules.excel:
         candidates.append(_excel_serial(text))
     return _localise(pl.coalesce(candidates), offset, rules.timezone)
@@ -113,11 +114,24 @@ def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
     as_written = pl.when(naive.is_not_null()).then(as_written)
     shifted = _localise(naive, offset, rules.timezone).dt.date()
     candidates = [pl.when(offset.is_not_null()).then(shifted).otherwise(as_written)]
-    if rules.date_format:
-        candidates.append(text.str.to_date(rules.date_format, strict=False))
+    candidates.extend(_date_in_format(text, fmt) for fmt in rules.date_format)
     if rules.excel:
         candidates.append(_excel_serial(text).dt.date())
     return pl.coalesce(candidates)
+
+
+def _date_in_format(text: pl.Expr, fmt: str) -> pl.Expr:
+    """The date of a cell in ``fmt``; a format with a time part gives its date."""
+    if any(part in fmt for part in ("%H", "%I", "%M", "%S", "%T", "%R")):
+        return text.str.to_datetime(fmt, strict=False, time_unit="us").dt.date()
+    return text.str.to_date(fmt, strict=False)
+
+
+def add_minutes(start: pl.Expr, text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """``start`` plus the calendar minutes in ``text`` (Zendesk's ``First reply
+    time in minutes``): null where the minutes are not a number."""
+    minutes = parse_amount(text, replace(rules, amount_factor=1.0))
+    return start + pl.duration(microseconds=(minutes * 60_000_000).round(0).cast(pl.Int64))
 
 
 def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
@@ -149,6 +163,26 @@ def parse_integer(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(r"^[+-]?\d+(\.0+)?$")).then(
         text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
     )
+
+
+def value_key(text: str) -> str:
+    """How value-map keys compare: case-insensitive, runs of spaces as one."""
+    return " ".join(text.lower().split())
+
+
+def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
+    """Source values to canonical ones (``sources.<table>.values``, preset maps).
+
+    Keys compare as ``value_key`` does; ``*`` maps every other value (a
+    preset's "else open"); without it an unmapped value passes through, for
+    the column's own check to report. An empty target means missing (Zendesk's
+    ``Offered`` satisfaction is no rating).
+    """
+    table = {value_key(k): v for k, v in values.items() if k != "*"}
+    key = text.str.to_lowercase().str.replace_all(r"\s+", " ")
+    other = pl.lit(values["*"], pl.String) if "*" in values else text
+    mapped = pl.when(key.is_in(list(table))).then(key.replace(table)).otherwise(other)
+    return pl.when(text.is_null() | (mapped == "")).then(None).otherwise(mapped)
 
 
 def normalise_vocabulary(text: pl.Expr) -> pl.Expr:

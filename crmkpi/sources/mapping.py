@@ -1,60 +1,246 @@
-"""Source headers to canonical columns.
+"""A file's headers to a canonical table: the preset, detected or named, plus
+the config's overrides (EXPORTS.md "What a preset must do").
 
-A header matches a canonical column when both normalise to the same key
-(case, spaces, ``_`` and ``-`` ignored: ``Created At`` = ``created_at``);
-``sources.<table>.columns`` names a header explicitly and wins.
+Headers match when they normalise to the same key (``normalise_header``:
+case, spaces, punctuation, Arabic/Persian letter forms and invisible marks
+ignored). With no preset named, every preset that has the table is fitted to
+the headers and the one that finds the most of its columns wins; the run says
+which (``deals: hubspot (matched 9 of 11 columns)``). A tie, or no preset
+that finds the required columns, is an error that names the missing
+canonical columns and the closest headers seen: crmkpi never guesses.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
+
+import polars as pl
 
 from crmkpi.canonical import Table, normalise_header
+from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
+from crmkpi.presets import GENERIC, ColumnSource, TableMapping, load_preset, preset_names
+from crmkpi.sources.cells import clean_text
+
+MIN_EVIDENCE = 3  # headers of a preset found before its missing columns are the ones shown
+_TRUE = ("true", "yes", "1", "y", "t")
+_FALSE = ("false", "no", "0", "n", "f")
 
 
-def map_headers(
-    headers: tuple[str, ...], table: Table, overrides: dict[str, str], file: str
-) -> dict[str, str]:
-    """canonical column -> source header, for every canonical column the file has."""
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """How one file maps onto its canonical table.
+
+    ``columns`` holds the canonical columns the file can fill, each with its
+    headers narrowed to those the file has (as the file spells them).
+    ``matched`` of ``listed`` counts the preset's header-based columns found.
+    """
+
+    preset: str
+    columns: dict[str, ColumnSource]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: tuple[str, ...] = ()
+    decimal: str = "."
+    timezone: str | None = None
+    calendar: str = "gregorian"
+    detected: bool = False
+    matched: int = 0
+    listed: int = 0
+
+    def header(self, column: str) -> str:
+        """The header a column's problems are reported under."""
+        source = self.columns.get(column)
+        if source is None or not source.inputs:
+            return column
+        return source.inputs[0]
+
+    def describe(self) -> str:
+        """``hubspot (detected: matched 9 of 11 columns)``."""
+        how = "detected: " if self.detected else ""
+        return f"{self.preset} ({how}matched {self.matched} of {self.listed} columns)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    name: str
+    columns: dict[str, ColumnSource]
+    missing: tuple[str, ...]
+    matched: int
+    listed: int
+
+
+def resolve_mapping(
+    headers: tuple[str, ...], table: Table, source: SourceSpec, file: str
+) -> Mapping:
+    """The mapping for a file: its named preset, else the best-fitting one."""
     by_key: dict[str, str] = {}
     for header in headers:
         by_key.setdefault(normalise_header(header), header)
-    mapping: dict[str, str] = {}
-    problems: list[Problem] = []
-    for column in table.columns:
-        wanted = overrides.get(column.name)
-        found = by_key.get(normalise_header(wanted or column.name))
-        if found is not None:
-            mapping[column.name] = found
-        elif wanted is not None:
-            problems.append(
-                _missing(file, column.name, wanted, headers, "named in sources.columns")
-            )
-        elif column.required:
-            problems.append(_missing(file, column.name, column.name, headers, "required"))
-    if problems:
-        raise DataError(f"{file}: required columns are missing", problems)
-    return mapping
-
-
-def _missing(file: str, column: str, wanted: str, headers: tuple[str, ...], why: str) -> Problem:
-    close = difflib.get_close_matches(
-        wanted, list(headers), n=1, cutoff=0.5
-    ) or difflib.get_close_matches(
-        normalise_header(wanted), [normalise_header(h) for h in headers], n=1, cutoff=0.5
+    names = (source.preset,) if source.preset else _candidates(table.name)
+    fits = [_fit(name, _merged(name, table, source), by_key, table) for name in names]
+    chosen = _choose(fits, file, table, headers, named=source.preset is not None)
+    preset = load_preset(chosen.name).tables.get(table.name) or TableMapping({})
+    values = {
+        c: {**preset.values.get(c, {}), **source.values.get(c, {})}
+        for c in {*preset.values, *source.values}
+    }
+    return Mapping(
+        preset=chosen.name,
+        columns=chosen.columns,
+        values=values,
+        date_format=source.date_format or preset.date_format,
+        decimal=source.decimal or preset.decimal or ".",
+        timezone=source.timezone or preset.timezone,
+        calendar=source.calendar or preset.calendar or "gregorian",
+        detected=source.preset is None,
+        matched=chosen.matched,
+        listed=chosen.listed,
     )
-    hint = f'; the closest header is "{_original(close[0], headers)}"' if close else ""
+
+
+def _candidates(table: str) -> tuple[str, ...]:
+    return tuple(n for n in preset_names() if table in load_preset(n).tables)
+
+
+def _merged(name: str, table: Table, source: SourceSpec) -> dict[str, ColumnSource]:
+    preset = load_preset(name).tables.get(table.name)
+    return {**(preset.columns if preset else {}), **source.columns}
+
+
+def _fit(name: str, columns: dict[str, ColumnSource], by_key: dict[str, str], table: Table) -> _Fit:
+    found: dict[str, ColumnSource] = {}
+    matched = listed = 0
+    for column, source in columns.items():
+        present = tuple(by_key[k] for h in source.inputs if (k := normalise_header(h)) in by_key)
+        if source.value is not None:
+            found[column] = source
+            continue
+        listed += 1
+        complete = len(present) == 2 if source.flags else bool(present)
+        if complete:
+            matched += 1
+            narrowed = present if source.flags is None else ()
+            flags = (present[0], present[1]) if source.flags else None
+            found[column] = ColumnSource(narrowed, flags=flags, minutes_after=source.minutes_after)
+    for column, source in list(found.items()):  # minutes need the column they are added to
+        if source.minutes_after is not None and source.minutes_after not in found:
+            del found[column]
+    missing = tuple(c.name for c in table.columns if c.required and c.name not in found)
+    return _Fit(name, found, missing, matched, listed)
+
+
+def _choose(
+    fits: list[_Fit], file: str, table: Table, headers: tuple[str, ...], named: bool
+) -> _Fit:
+    complete = [f for f in fits if not f.missing]
+    if not complete:
+        best = _closest_fit(fits)
+        what = f"preset {best.name}" if named else "no preset"
+        tried = "" if named else " (tried " + ", ".join(_score(f) for f in fits) + ")"
+        raise DataError(
+            f"{file}: {what} finds the required {table.name} columns{tried}",
+            tuple(_missing(file, c, best, headers) for c in best.missing),
+        )
+    top = max(f.matched for f in complete)
+    leaders = [f for f in complete if f.matched == top]
+    generic = [f for f in leaders if f.name == GENERIC]
+    if len(leaders) > 1 and not generic:
+        names = " and ".join(_score(f) for f in leaders)
+        raise DataError(
+            f"{file}: the headers fit {names} equally well; "
+            f"name one with sources.{table.name}.preset"
+        )
+    return generic[0] if generic else leaders[0]
+
+
+def _closest_fit(fits: list[_Fit]) -> _Fit:
+    """The fit whose missing columns the error lists: the best preset when it
+    found a few columns (it is probably that CRM's file), else the canonical
+    names (a hand-made file)."""
+    best = max(fits, key=lambda f: f.matched)
+    generic = [f for f in fits if f.name == GENERIC]
+    if generic and best.matched < MIN_EVIDENCE:
+        return generic[0]
+    return best
+
+
+def _score(fit: _Fit) -> str:
+    return f"{fit.name} {fit.matched} of {fit.listed}"
+
+
+def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...]) -> Problem:
+    wanted = (
+        fit.columns.get(column) or _listed(fit.name, column) or ColumnSource((column,))
+    ).inputs
+    wanted = wanted or (column,)
+    hint = closest_header(wanted, headers)
     shown = ", ".join(f'"{h}"' for h in headers[:12]) or "none"
+    looked = " or ".join(f'"{w}"' for w in wanted)
+    found = f'; the closest header is "{hint}"' if hint else ""
     return Problem(
         file,
         1,
         column,
         None,
-        f"column {wanted!r} ({why}) is not in the header{hint}",
+        f"required column {column} not found: no header {looked}{found}",
         f"one of the headers; found {shown}",
     )
 
 
-def _original(match: str, headers: tuple[str, ...]) -> str:
-    return next((h for h in headers if h == match or normalise_header(h) == match), match)
+def _listed(preset: str, column: str) -> ColumnSource | None:
+    for mapping in load_preset(preset).tables.values():
+        if column in mapping.columns:
+            return mapping.columns[column]
+    return None
+
+
+def closest_header(wanted: tuple[str, ...], headers: tuple[str, ...]) -> str | None:
+    """The header most like any of ``wanted`` (as written, then normalised)."""
+    keys = {normalise_header(h): h for h in reversed(headers)}
+    for candidate in wanted:
+        close = difflib.get_close_matches(candidate, list(headers), n=1, cutoff=0.5)
+        if close:
+            return close[0]
+        close = difflib.get_close_matches(normalise_header(candidate), list(keys), n=1, cutoff=0.5)
+        if close:
+            return keys[close[0]]
+    return None
+
+
+def text_column(source: ColumnSource) -> pl.Expr:
+    """A canonical column's cleaned text (null = missing) from its source."""
+    if source.value is not None:
+        return pl.lit(source.value, pl.String)
+    if source.flags is not None:
+        return _status_from_flags(*source.flags)
+    return pl.coalesce([clean_text(h) for h in source.headers])
+
+
+def _status_from_flags(closed_header: str, won_header: str) -> pl.Expr:
+    """open / won / lost from Salesforce-style flags (EXPORTS.md: prefer the
+    flags to renamable stage names). Flags that are not Booleans give a text
+    the status vocabulary check reports with both cells."""
+    closed, won = _flag(closed_header), _flag(won_header)
+    shown = pl.concat_str(
+        pl.lit(f"{closed_header}="),
+        clean_text(closed_header).fill_null("(empty)"),
+        pl.lit(f", {won_header}="),
+        clean_text(won_header).fill_null("(empty)"),
+    )
+    either = clean_text(closed_header).is_not_null() | clean_text(won_header).is_not_null()
+    return (
+        pl.when(closed.not_())
+        .then(pl.lit("open"))
+        .when(closed & won)
+        .then(pl.lit("won"))
+        .when(closed & won.not_())
+        .then(pl.lit("lost"))
+        .when(either)
+        .then(shown)
+    )
+
+
+def _flag(header: str) -> pl.Expr:
+    text = clean_text(header).str.to_lowercase()
+    return pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False)

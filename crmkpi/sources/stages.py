@@ -21,11 +21,10 @@ from dataclasses import replace
 
 import polars as pl
 
-from crmkpi.canonical import TABLES
-from crmkpi.config import SourceSpec
+from crmkpi.presets import ColumnSource
 from crmkpi.sources.cells import CellRules, clean_text, parse_date, parse_datetime
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable
-from crmkpi.sources.mapping import map_headers
+from crmkpi.sources.mapping import Mapping
 
 PRESET = "hubspot wide stages"
 HEADERS = ("deal_id", "stage", "entered_at")
@@ -121,30 +120,33 @@ def wide_stage_rows(
 
 
 def wide_stage_table(
-    raw: RawTable, source: SourceSpec, timezone: str, kept_rows: pl.Series | None = None
+    raw: RawTable, deals: Mapping, timezone: str, kept_rows: pl.Series | None = None
 ) -> RawTable | None:
     """The deal_stages table hidden in a deals file, or None when it has no
-    ``Date entered`` columns. ``source`` is the deals file's source (its
-    ``columns`` name the id header, its date rules apply); ``kept_rows`` are the
-    ``ROW`` numbers the deals table kept, so a deal skipped there (lenient runs)
+    ``Date entered`` columns. ``deals`` is the deals file's mapping (it names
+    the id header; its date rules apply); ``kept_rows`` are the ``ROW``
+    numbers the deals table kept, so a deal skipped there (lenient runs)
     brings no stage rows."""
     columns = stage_columns(raw.headers)
-    if not columns:
+    id_source = deals.columns.get("deal_id")
+    if not columns or id_source is None or not id_source.headers:
         return None
-    mapping = map_headers(raw.headers, TABLES["deals"], source.columns, raw.path.name)
     rules = CellRules(
-        timezone=source.timezone or timezone, date_format=source.date_format, excel=raw.is_excel
+        timezone=deals.timezone or timezone, date_format=deals.date_format, excel=raw.is_excel
     )
-    frame = wide_stage_rows(raw.frame, mapping["deal_id"], columns, rules)
+    frame = wide_stage_rows(raw.frame, id_source.headers[0], columns, rules)
     if kept_rows is not None:
         kept = pl.LazyFrame({SOURCE_ROW: kept_rows.cast(pl.UInt32)})
         frame = frame.join(kept, on=SOURCE_ROW, how="semi")
     return RawTable(raw.path, HEADERS, frame, raw.is_excel)
 
 
-def wide_stage_source(deals: SourceSpec) -> SourceSpec:
-    """The source that ``load_table`` reads derived rows with: the deals file's
-    path and date rules, canonical headers, and its ``stage`` value map (so
-    history stages get the names the deals' stages get)."""
+def wide_stage_mapping(deals: Mapping) -> Mapping:
+    """How ``load_table`` reads the derived rows: canonical headers, the deals
+    file's date rules, and its ``stage`` value map (so history stages get the
+    names the deals' stages get)."""
     values = {"stage": deals.values["stage"]} if "stage" in deals.values else {}
-    return replace(deals, table="deal_stages", preset=PRESET, columns={}, values=values)
+    columns = {h: ColumnSource((h,)) for h in HEADERS}
+    return replace(
+        deals, preset=PRESET, columns=columns, values=values, detected=False, matched=3, listed=3
+    )

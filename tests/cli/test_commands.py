@@ -50,7 +50,13 @@ def test_kpis_table_shows_definitions() -> None:
 def test_validate_ok(data_dir: Path) -> None:
     result = runner.invoke(app, ["validate", "-d", str(data_dir)])
     assert result.exit_code == 0, result.stderr
-    assert "customers: customers.csv (generic), 4 rows" in result.stdout
+    out = result.stdout
+    block = out[out.index("customers: customers.csv") : out.index("deals:")]
+    # Canonical headers are the generic preset; every column says where it came from.
+    assert "preset: generic (detected: matched 4 of 8 columns)" in block
+    assert "rows: 4 read, 4 kept" in block
+    assert 'customer_id  <- "customer_id"' in block
+    assert "not in the file: name, region, channel, owner" in block
     assert "leads table missing (no leads.csv/.tsv/.xlsx/.xls/.parquet in data)" in result.stdout
     assert result.stdout.rstrip().endswith("all inputs valid")
 

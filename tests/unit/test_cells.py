@@ -141,7 +141,7 @@ def test_excel_serial_only_in_workbooks() -> None:
 
 
 def test_custom_date_format_adds_to_iso() -> None:
-    rules = CellRules(date_format="%d/%m/%Y")
+    rules = CellRules(date_format=("%d/%m/%Y",))
     assert dates(["05/10/2026", "31/12/2025", "31/02/2026", "2026-10-05"], rules) == [
         date(2026, 10, 5),
         date(2025, 12, 31),
@@ -227,7 +227,7 @@ def test_excel_serial_datetime_only_in_workbooks() -> None:
 
 
 def test_datetime_with_custom_format() -> None:
-    rules = CellRules(date_format="%d/%m/%Y %H:%M")
+    rules = CellRules(date_format=("%d/%m/%Y %H:%M",))
     assert instants(["05/10/2026 14:30", "2026-10-05T14:30:00"], rules) == [
         utc(2026, 10, 5, 14, 30),
         utc(2026, 10, 5, 14, 30),

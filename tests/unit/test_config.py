@@ -207,12 +207,12 @@ def test_source_values_name_canonical_columns() -> None:
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("preset: hubspot", 'preset "hubspot": presets for CRM exports are not available yet'),
+        ("preset: hubspt", 'unknown preset "hubspt"; did you mean "hubspot"? (one of generic,'),
         ("encoding: cp1252", 'encoding "cp1252": only UTF-8 files can be read for now'),
         ("calendar: jalali", 'calendar "jalali": Jalali dates in input are not supported yet'),
     ],
 )
-def test_source_options_of_later_features_are_refused(option: str, message: str) -> None:
+def test_unknown_or_unsupported_source_options_are_refused(option: str, message: str) -> None:
     assert message in _error(f"sources:\n  deals:\n    {option}\n")
     assert "line 3" in _error(f"sources:\n  deals:\n    {option}\n")
 

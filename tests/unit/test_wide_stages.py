@@ -16,17 +16,19 @@ import pytest
 
 from crmkpi.canonical import TABLES
 from crmkpi.config import SourceSpec
+from crmkpi.presets import ColumnSource
 from crmkpi.schema import LoadContext, load_table
 from crmkpi.sources.cells import CellRules
 from crmkpi.sources.loaders import ROW, open_table
+from crmkpi.sources.mapping import Mapping, resolve_mapping
 from crmkpi.sources.stages import (
     HEADERS,
     PRESET,
     SOURCE_COLUMN,
     SOURCE_ROW,
     stage_columns,
+    wide_stage_mapping,
     wide_stage_rows,
-    wide_stage_source,
     wide_stage_table,
 )
 
@@ -154,7 +156,7 @@ def test_dates_are_compared_as_dates_not_text() -> None:
     # With date_format %d/%m/%Y, "02/01/2026" (Jan 2) is after "10/12/2025"
     # (Dec 10) although it sorts first as text.
     raw = _raw({"Record ID": ["1"], QUALIFIED: ["10/12/2025"], PROPOSAL: ["02/01/2026"]})
-    rules = CellRules(date_format="%d/%m/%Y")
+    rules = CellRules(date_format=("%d/%m/%Y",))
     history = _history(_rows(raw, ["Record ID", PROPOSAL, QUALIFIED], rules))
     assert [stage for _, stage, _ in history] == ["Qualified", "Proposal"]
 
@@ -253,11 +255,12 @@ D3,2026-01-01,nonsense,,,Qualified,2026-01-04,,
 """
 DEALS_SOURCE = SourceSpec(
     "deals",
+    preset="generic",
     columns={
-        "deal_id": "Record ID",
-        "created_at": "Create Date",
-        "closed_at": "Close Date",
-        "stage": "Deal Stage",
+        "deal_id": ColumnSource(("Record ID",)),
+        "created_at": ColumnSource(("Create Date",)),
+        "closed_at": ColumnSource(("Close Date",)),
+        "stage": ColumnSource(("Deal Stage",)),
     },
     values={"stage": {"Qualified": "Qualifying"}, "status": {"nonsense": "open"}},
 )
@@ -270,11 +273,12 @@ def test_derived_table_loads_as_deal_stages(tmp_path: Path) -> None:
     path = tmp_path / "deals.csv"
     path.write_text(DEALS_CSV, encoding="utf-8")
     raw = open_table(path)
-    strict_deals = SourceSpec("deals", columns=DEALS_SOURCE.columns, values={})
+    strict_deals = SourceSpec("deals", preset="generic", columns=DEALS_SOURCE.columns)
     deals = load_table(raw, TABLES["deals"], strict_deals, LoadContext(lenient=True))
     assert deals.frame[ROW].to_list() == [2, 3]
 
-    table = wide_stage_table(raw, DEALS_SOURCE, "UTC", kept_rows=deals.frame[ROW])
+    mapping = resolve_mapping(raw.headers, TABLES["deals"], DEALS_SOURCE, path.name)
+    table = wide_stage_table(raw, mapping, "UTC", kept_rows=deals.frame[ROW])
     assert table is not None
     assert (table.path, table.headers) == (path, HEADERS)
     # The CSV quotes these headers ("Date entered ""Qualified …"""); problems
@@ -286,7 +290,7 @@ def test_derived_table_loads_as_deal_stages(tmp_path: Path) -> None:
         (3, QUALIFIED),
     ]
     stages = load_table(
-        table, TABLES["deal_stages"], wide_stage_source(DEALS_SOURCE), LoadContext()
+        table, TABLES["deal_stages"], DEALS_SOURCE, LoadContext(), wide_stage_mapping(mapping)
     )
     assert (stages.name, stages.path, stages.preset) == ("deal_stages", path, PRESET)
     assert stages.frame.select("deal_id", "stage", pl.col("entered_at").cast(pl.String)).rows() == [
@@ -301,25 +305,26 @@ def test_derived_table_loads_as_deal_stages(tmp_path: Path) -> None:
 def test_a_deals_file_without_stage_columns_gives_nothing(tmp_path: Path) -> None:
     path = tmp_path / "deals.csv"
     path.write_text("Record ID,Create Date,Status\nD1,2026-01-01,open\n", encoding="utf-8")
-    assert wide_stage_table(open_table(path), DEALS_SOURCE, "UTC") is None
+    raw = open_table(path)
+    mapping = resolve_mapping(raw.headers, TABLES["deals"], DEALS_SOURCE, path.name)
+    assert wide_stage_table(raw, mapping, "UTC") is None
 
 
-def test_stage_source_keeps_date_rules_and_only_the_stage_map() -> None:
-    deals = SourceSpec(
-        "deals",
-        columns={"deal_id": "Record ID"},
+def test_stage_mapping_keeps_date_rules_and_only_the_stage_map() -> None:
+    deals = Mapping(
+        "hubspot",
+        {"deal_id": ColumnSource(("Record ID",))},
         values={"stage": {"a": "b"}, "status": {"x": "won"}},
-        date_format="%d/%m/%Y",
+        date_format=("%d/%m/%Y",),
         timezone="Europe/Berlin",
     )
-    source = wide_stage_source(deals)
-    assert (source.table, source.preset, source.columns, source.values) == (
-        "deal_stages",
+    stages = wide_stage_mapping(deals)
+    assert (stages.preset, list(stages.columns), stages.values) == (
         PRESET,
-        {},
+        ["deal_id", "stage", "entered_at"],
         {"stage": {"a": "b"}},
     )
-    assert (source.date_format, source.timezone) == ("%d/%m/%Y", "Europe/Berlin")
+    assert (stages.date_format, stages.timezone) == (("%d/%m/%Y",), "Europe/Berlin")
 
 
 def test_spec_examples_are_recognised(shared_dir: Path) -> None:
