@@ -317,7 +317,6 @@ TEMPLATE_FORMATS = ("html", "md")
 CALENDARS = ("gregorian", "jalali")
 _LATER = {
     "encoding": ("utf-8", "only UTF-8 files can be read for now; save the file as 'CSV UTF-8'"),
-    "calendar": ("gregorian", "Jalali dates in input are not supported yet"),
 }
 
 

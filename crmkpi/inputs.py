@@ -20,6 +20,7 @@ from crmkpi.errors import DataError
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.discovery import find_source_file
+from crmkpi.sources.history import drop_repeated_stages
 from crmkpi.sources.loaders import ROW, RawTable, open_table
 from crmkpi.sources.query import SELF, query_table
 from crmkpi.sources.stages import wide_stage_mapping, wide_stage_table
@@ -89,11 +90,29 @@ def load_inputs(
         if derived is not None:
             loaded["deal_stages"] = derived
             del absent["deal_stages"]
-    if "deal_stages" in loaded and "deals" in loaded:  # SCHEMA.md: deal_id must exist in deals
-        loaded["deal_stages"] = check_references(
-            loaded["deal_stages"], loaded["deals"], "deal_id", lenient
-        )
+    if "deal_stages" in loaded:
+        loaded["deal_stages"] = _clean_history(loaded["deal_stages"], loaded.get("deals"), lenient)
     return Inputs(loaded, absent)
+
+
+def _clean_history(stages: LoadedTable, deals: LoadedTable | None, lenient: bool) -> LoadedTable:
+    """Repeated rows dropped; every deal_id must exist in deals (SCHEMA.md)."""
+    stages = _without_repeats(stages)
+    return stages if deals is None else check_references(stages, deals, "deal_id", lenient)
+
+
+def _without_repeats(stages: LoadedTable) -> LoadedTable:
+    """A stage history without rows that re-log the deal's current stage
+    (Salesforce OpportunityHistory), with a warning that says how many."""
+    frame, dropped = drop_repeated_stages(stages.frame)
+    if not dropped:
+        return stages
+    plural = "s" if dropped != 1 else ""
+    note = (
+        f"deal_stages: dropped {dropped} row{plural} that repeat the deal's previous stage "
+        "(a history row for another change, such as the amount)"
+    )
+    return replace(stages, frame=frame, warnings=(*stages.warnings, note))
 
 
 def in_data_folder(source: SourceSpec, data: Path) -> SourceSpec:

@@ -17,7 +17,7 @@ import polars as pl
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
-from crmkpi.sources.cells import CellRules, add_minutes, clean_text
+from crmkpi.sources.cells import CellRules, add_minutes, clean_text, map_values
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, resolve_mapping, text_column
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
@@ -75,6 +75,7 @@ def load_table(
         decimal=resolved.decimal,
         excel=raw.is_excel,
         amount_factor=source.amount_factor,
+        calendar=resolved.calendar,
     )
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
     try:
@@ -123,12 +124,18 @@ def _flagged_frame(
     )
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
+    # Value maps apply to the text, so a value mapped to "" is a missing cell.
     text = raw.frame.filter(~blank).select(
-        ROW, *where, *(text_column(source).alias(c) for c, source in mapping.columns.items())
+        ROW,
+        *where,
+        *(
+            map_values(text_column(source), mapping.values.get(c, {})).alias(c)
+            for c, source in mapping.columns.items()
+        ),
     )
     minutes = {c: s.minutes_after for c, s in mapping.columns.items() if s.minutes_after}
     typed = text.with_columns(
-        typed_value(table.column(c), mapping.values.get(c, {}), rules).alias(TYPED + c)
+        typed_value(table.column(c), rules).alias(TYPED + c)
         for c in mapping.columns
         if c not in minutes
     ).with_columns(

@@ -18,7 +18,6 @@ from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
     CellRules,
-    map_values,
     normalise_vocabulary,
     parse_amount,
     parse_date,
@@ -26,6 +25,7 @@ from crmkpi.sources.cells import (
     parse_integer,
 )
 from crmkpi.sources.loaders import FIELDS, ROW
+from crmkpi.sources.persian import to_ascii_digits
 
 TYPED = "__t_"
 # How Excel (and every other spreadsheet) shows a long number: 1.03006E+13. The
@@ -56,11 +56,9 @@ def _typed(c: str) -> pl.Expr:
     return pl.col(TYPED + c)
 
 
-def typed_value(column: Column, values: dict[str, str], rules: CellRules) -> pl.Expr:
-    """The parsed value of ``column`` from its cleaned text."""
+def typed_value(column: Column, rules: CellRules) -> pl.Expr:
+    """The parsed value of ``column`` from its cleaned (and value-mapped) text."""
     text = _text(column.name)
-    if values:
-        text = map_values(text, values)
     match column.type:
         case ColumnType.DATE:
             return parse_date(text, rules)
@@ -69,7 +67,7 @@ def typed_value(column: Column, values: dict[str, str], rules: CellRules) -> pl.
         case ColumnType.AMOUNT:
             return parse_amount(text, rules)
         case ColumnType.SCORE:
-            return parse_integer(text)
+            return parse_integer(to_ascii_digits(text) if rules.persian else text)
         case _ if column.vocabulary:
             return normalise_vocabulary(text)
         case _:

@@ -14,6 +14,10 @@ from datetime import date
 import polars as pl
 
 from crmkpi.canonical import MISSING_TOKENS
+from crmkpi.sources.persian import parse_jalali_date, parse_jalali_datetime, to_ascii_digits
+
+_LETTERS = {"\u064a": "\u06cc", "\u0643": "\u06a9"}  # Arabic ي ك → Persian ی ک
+_INVISIBLE = "\u200c\u200e\u200f\u061c\ufeff"  # ZWNJ, LRM, RLM, ALM, BOM
 
 # ISO date, optional time (T or space, seconds and fraction optional), optional offset.
 _ISO = (
@@ -22,7 +26,7 @@ _ISO = (
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL = r"^\d{1,6}(\.\d+)?$"
-_CURRENCY_SIGNS = r"[$€£¥₹₽₺₩]"
+_CURRENCY_SIGNS = r"[$€£¥₹₽₺₩﷼]|ریال|تومان"
 _CURRENCY_CODE = r"^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$"
 _POINT_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$"
 _COMMA_NUMBER = r"^[+-]?(\d{1,3}([. \u00a0\u202f]\d{3})+|\d+)?(,\d+)?$"
@@ -43,6 +47,12 @@ class CellRules:
     decimal: str = "."
     excel: bool = False
     amount_factor: float = 1.0
+    calendar: str = "gregorian"
+
+    @property
+    def persian(self) -> bool:
+        """A Jalali source writes Persian digits too (EXPORTS.md §8)."""
+        return self.calendar == "jalali"
 
 
 def clean_text(column: str) -> pl.Expr:
@@ -94,7 +104,13 @@ def _localise(naive: pl.Expr, offset_minutes: pl.Expr, timezone: str) -> pl.Expr
 
 
 def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
-    """An instant in ``rules.timezone`` (tz-aware), or null."""
+    """An instant in ``rules.timezone`` (tz-aware), or null. A Jalali source's
+    cells are Jalali local times; Gregorian ISO cells (years from 1700, as an
+    API writes them) are still read, since no Jalali year is that large."""
+    if rules.persian:
+        text = to_ascii_digits(text)
+        jalali = parse_jalali_datetime(text, rules.timezone)
+        return pl.coalesce(jalali, parse_datetime(text, replace(rules, calendar="gregorian")))
     _, naive, offset = _parts(text)
     candidates = [naive]
     candidates.extend(
@@ -107,7 +123,12 @@ def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
 
 def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
     """A calendar date. An ISO datetime gives its date as written, or, when it
-    carries an offset, its date after conversion to ``rules.timezone``."""
+    carries an offset, its date after conversion to ``rules.timezone``. A
+    Jalali source's cells are Jalali dates (Gregorian ISO still read)."""
+    if rules.persian:
+        text = to_ascii_digits(text)
+        jalali = parse_jalali_date(text)
+        return pl.coalesce(jalali, parse_date(text, replace(rules, calendar="gregorian")))
     day, naive, offset = _parts(text)
     as_written = day.str.to_date("%Y-%m-%d", strict=False)
     # A time part must itself be valid: "2026-10-05 25:00" is not a date.
@@ -141,6 +162,8 @@ def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
     groups of three; with ``decimal ","`` the separators are ``.``, spaces and
     no-break spaces. Negative numbers parse (the caller rejects them).
     """
+    if rules.persian:
+        text = to_ascii_digits(text)
     bare = text.str.replace_all(_CURRENCY_SIGNS, "").str.replace_all(_CURRENCY_CODE, "")
     bare = bare.str.strip_chars()
     if rules.decimal == ",":
@@ -166,8 +189,11 @@ def parse_integer(text: pl.Expr) -> pl.Expr:
 
 
 def value_key(text: str) -> str:
-    """How value-map keys compare: case-insensitive, runs of spaces as one."""
-    return " ".join(text.lower().split())
+    """How value-map keys compare: case-insensitive, runs of spaces as one,
+    Arabic ي/ك as Persian ی/ک, invisible marks (ZWNJ, RTL) ignored."""
+    for arabic, persian in _LETTERS.items():
+        text = text.replace(arabic, persian)
+    return " ".join("".join(ch for ch in text if ch not in _INVISIBLE).lower().split())
 
 
 def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
@@ -178,8 +204,15 @@ def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
     the column's own check to report. An empty target means missing (Zendesk's
     ``Offered`` satisfaction is no rating).
     """
+    if not values:
+        return text
     table = {value_key(k): v for k, v in values.items() if k != "*"}
-    key = text.str.to_lowercase().str.replace_all(r"\s+", " ")
+    key = (
+        text.str.replace_many(_LETTERS)
+        .str.replace_all(f"[{''.join(_INVISIBLE)}]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+    )
     other = pl.lit(values["*"], pl.String) if "*" in values else text
     mapped = pl.when(key.is_in(list(table))).then(key.replace(table)).otherwise(other)
     return pl.when(text.is_null() | (mapped == "")).then(None).otherwise(mapped)

@@ -209,7 +209,7 @@ def test_source_values_name_canonical_columns() -> None:
     [
         ("preset: hubspt", 'unknown preset "hubspt"; did you mean "hubspot"? (one of generic,'),
         ("encoding: cp1252", 'encoding "cp1252": only UTF-8 files can be read for now'),
-        ("calendar: jalali", 'calendar "jalali": Jalali dates in input are not supported yet'),
+        ("calendar: persian", 'calendar "persian" is not one of gregorian, jalali'),
     ],
 )
 def test_unknown_or_unsupported_source_options_are_refused(option: str, message: str) -> None:
