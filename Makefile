@@ -36,6 +36,7 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/crmkpi kpis -f md > docs/kpis.md
+	$(BIN)/crmkpi presets > docs/presets.md
 
 # Regenerate the golden reports after a deliberate change; review the diff before committing.
 golden: $(STAMP)

@@ -319,6 +319,25 @@ def kpis(
 
 
 @app.command()
+def presets(
+    name: Annotated[
+        str | None, typer.Argument(help="One preset (hubspot, zendesk …); default all.")
+    ] = None,
+) -> None:
+    """List the CRM presets and the headers and values each one reads (Markdown)."""
+    from crmkpi.presets import load_preset
+    from crmkpi.render.presets import presets_markdown
+
+    with user_errors():
+        if name is not None:
+            try:
+                load_preset(name)
+            except ConfigError as exc:
+                raise UsageError(exc.message) from None
+        sys.stdout.write(presets_markdown(None if name is None else (name,)))
+
+
+@app.command()
 def init(
     directory: Annotated[
         Path, typer.Argument(help="The data folder; crmkpi.yaml is written there.")
