@@ -19,7 +19,7 @@ def presets_markdown(names: tuple[str, ...] | None = None) -> str:
             "What `crmkpi` reads from each CRM's exports. With no `preset:` in the config, "
             "a file's preset is detected from its headers; `crmkpi validate` shows the "
             "mapping it used. Any column or value can be overridden under "
-            "`sources.<table>.columns` / `values` (docs: README, \"Real CRM exports\"). "
+            '`sources.<table>.columns` / `values` (docs: README, "Real CRM exports"). '
             "Written by `make docs` from `crmkpi/presets/*.yaml`.",
             "",
             "| preset | CRM | tables |",
