@@ -21,6 +21,7 @@ from crmkpi.presets import (
     load_preset,
     parse_columns,
     parse_decimal,
+    parse_keep,
     parse_values,
     text_list,
 )
@@ -36,7 +37,7 @@ TOP_LEVEL_KEYS = (
 )  # fmt: skip
 SOURCE_OPTIONS = (
     "path", "sheet", "preset", "columns", "values", "date_format", "decimal", "calendar",
-    "timezone", "encoding", "separator", "amount_factor", "files", "query",
+    "timezone", "encoding", "separator", "amount_factor", "files", "query", "keep",
 )  # fmt: skip
 COMPARISONS = ("previous", "year_ago")
 
@@ -62,6 +63,7 @@ class SourceSpec:
     amount_factor: float = 1.0
     files: dict[str, Path] = field(default_factory=dict)
     query: str | None = None
+    keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +276,7 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any]) -> SourceSpec:
         amount_factor=_number(doc, (*path, "amount_factor"), options.get("amount_factor", 1.0)),
         files=_files(doc, (*path, "files"), options.get("files")),
         query=_query(doc, path, options),
+        keep=parse_keep(doc, (*path, "keep"), options.get("keep")),
     )
 
 

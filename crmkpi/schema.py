@@ -19,7 +19,7 @@ from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.sources.cells import CellRules, add_minutes, clean_text, map_values
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
-from crmkpi.sources.mapping import Mapping, resolve_mapping, text_column
+from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
 EXAMPLES_PER_CHECK = 20
@@ -54,6 +54,7 @@ class LoadedTable:
     latest: date | None
     warnings: tuple[str, ...]
     problems: tuple[Problem, ...]
+    left_out: int = 0  # rows ``keep`` says are not the table's
 
 
 def load_table(
@@ -79,11 +80,12 @@ def load_table(
     )
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
     try:
-        counts, examples, typed = pl.collect_all(
+        counts, examples, typed, left_out = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
                 _examples(flagged, checks),
                 _typed_table(flagged, checks, table, mapping, ctx.lenient),
+                _left_out(raw, resolved),
             ]
         )
     except pl.exceptions.PolarsError as exc:
@@ -110,6 +112,7 @@ def load_table(
         latest=_latest(typed, table, mapping),
         warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
         problems=problems,
+        left_out=int(left_out["left_out"][0]),
     )
 
 
@@ -117,21 +120,20 @@ def _flagged_frame(
     raw: RawTable, table: Table, mapping: Mapping, rules: CellRules, ctx: LoadContext
 ) -> tuple[pl.LazyFrame, list[Check]]:
     """Text and typed columns side by side, plus one Boolean per check."""
-    blank = (
-        pl.all_horizontal([clean_text(h).is_null() for h in raw.headers])
-        if raw.headers
-        else pl.lit(True)
-    )
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
     # Value maps apply to the text, so a value mapped to "" is a missing cell.
-    text = raw.frame.filter(~blank).select(
-        ROW,
-        *where,
-        *(
-            map_values(text_column(source), mapping.values.get(c, {})).alias(c)
-            for c, source in mapping.columns.items()
-        ),
+    text = (
+        _filled_rows(raw)
+        .filter(kept_rows(mapping.keep))
+        .select(
+            ROW,
+            *where,
+            *(
+                map_values(text_column(source), mapping.values.get(c, {})).alias(c)
+                for c, source in mapping.columns.items()
+            ),
+        )
     )
     minutes = {c: s.minutes_after for c, s in mapping.columns.items() if s.minutes_after}
     typed = text.with_columns(
@@ -151,6 +153,19 @@ def _flagged_frame(
         check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
     )
     return flagged, checks
+
+
+def _filled_rows(raw: RawTable) -> pl.LazyFrame:
+    """The file's rows without the empty ones."""
+    if not raw.headers:
+        return raw.frame.filter(pl.lit(False))
+    return raw.frame.filter(~pl.all_horizontal([clean_text(h).is_null() for h in raw.headers]))
+
+
+def _left_out(raw: RawTable, mapping: Mapping) -> pl.LazyFrame:
+    """How many rows ``keep`` leaves out (not the table's: a prospect in a
+    companies export); they are not problems, but a user must see the count."""
+    return _filled_rows(raw).filter(~kept_rows(mapping.keep)).select(pl.len().alias("left_out"))
 
 
 def _counts(

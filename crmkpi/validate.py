@@ -45,6 +45,10 @@ def table_lines(table: LoadedTable) -> list[str]:
         values = mapping.values.get(column)
         mapped = f" (values: {_values(values)})" if values else ""
         lines.append(f"    {column:<{width}}  <- {source.describe()}{mapped}")
+    if table.left_out:
+        rule = "; ".join(f"{h} is {' or '.join(v)}" for h, v in mapping.keep.items())
+        rows = "row" if table.left_out == 1 else "rows"
+        lines.append(f"  left out {table.left_out:,} {rows} not in {table.name} (kept: {rule})")
     unmatched = _unmatched(table)
     if unmatched:
         lines.append(f"  not in the file: {', '.join(unmatched)}")

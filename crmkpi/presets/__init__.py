@@ -32,7 +32,9 @@ COLUMN_FORMS = (
     "a header, a list of headers (the first non-empty cell of those the file has), "
     "{value: TEXT}, {flags: {closed: HEADER, won: HEADER}} or {minutes: HEADER, after: COLUMN}"
 )
-TABLE_KEYS = ("files", "columns", "values", "date_format", "decimal", "timezone", "calendar")
+TABLE_KEYS = (
+    "files", "columns", "values", "date_format", "decimal", "timezone", "calendar", "keep",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,10 @@ class TableMapping:
     decimal: str | None = None
     timezone: str | None = None
     calendar: str | None = None
+    keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Rows that belong to the table: header -> the values it may hold (a
+    HubSpot companies export lists prospects; only lifecycle stage Customer
+    or Evangelist is a customer). Other rows are left out, and counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +148,22 @@ def parse_table_mapping(doc: YamlDoc, path: KeyPath, table: str, spec: Any) -> T
         decimal=parse_decimal(doc, (*path, "decimal"), spec.get("decimal")),
         timezone=None if spec.get("timezone") is None else str(spec["timezone"]),
         calendar=None if spec.get("calendar") is None else str(spec["calendar"]),
+        keep=parse_keep(doc, (*path, "keep"), spec.get("keep")),
     )
+
+
+def parse_keep(doc: YamlDoc, path: KeyPath, value: Any) -> dict[str, tuple[str, ...]]:
+    """``keep:`` — header -> the values of rows that belong to the table."""
+    if value is None:
+        return {}
+    expect(doc, path, value, dict, "a mapping of header to the values to keep")
+    keep = {}
+    for header, values in value.items():
+        kept = text_list(doc, (*path, header), values)
+        if not kept:
+            raise ConfigError(f"{doc.where((*path, header))}: an empty list keeps no row")
+        keep[str(header)] = kept
+    return keep
 
 
 def parse_columns(doc: YamlDoc, path: KeyPath, table: str, value: Any) -> dict[str, ColumnSource]:

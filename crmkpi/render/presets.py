@@ -59,6 +59,8 @@ def _settings(mapping: TableMapping) -> list[str]:
         parts.append(f"calendar {mapping.calendar}")
     if mapping.timezone:
         parts.append(f"times in {mapping.timezone}")
+    for header, values in mapping.keep.items():
+        parts.append(f"only rows whose {header} is {' or '.join(values)}")
     if mapping.decimal:
         parts.append(f"decimal mark `{mapping.decimal}`")
     text = "; ".join(parts)

@@ -21,7 +21,7 @@ from crmkpi.canonical import Table, normalise_header
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.presets import GENERIC, ColumnSource, TableMapping, load_preset, preset_names
-from crmkpi.sources.cells import clean_text
+from crmkpi.sources.cells import clean_text, map_values
 
 MIN_EVIDENCE = 3  # headers of a preset found before its missing columns are the ones shown
 _TRUE = ("true", "yes", "1", "y", "t")
@@ -47,6 +47,7 @@ class Mapping:
     detected: bool = False
     matched: int = 0
     listed: int = 0
+    keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def header(self, column: str) -> str:
         """The header a column's problems are reported under."""
@@ -96,6 +97,11 @@ def resolve_mapping(
         detected=source.preset is None,
         matched=chosen.matched,
         listed=chosen.listed,
+        keep={
+            by_key[key]: values
+            for header, values in (source.keep or preset.keep).items()
+            if (key := normalise_header(header)) in by_key
+        },
     )
 
 
@@ -206,6 +212,16 @@ def closest_header(wanted: tuple[str, ...], headers: tuple[str, ...]) -> str | N
         if close:
             return keys[close[0]]
     return None
+
+
+def kept_rows(keep: dict[str, tuple[str, ...]]) -> pl.Expr:
+    """True for the rows that belong to the table (``keep``), compared as value maps are."""
+    if not keep:
+        return pl.lit(True)
+    return pl.all_horizontal(
+        map_values(clean_text(header), dict.fromkeys(values, "1")).eq("1").fill_null(False)
+        for header, values in keep.items()
+    )
 
 
 def text_column(source: ColumnSource) -> pl.Expr:

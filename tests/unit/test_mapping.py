@@ -322,3 +322,21 @@ def test_query_results_are_text_like_a_file(tmp_path: Path) -> None:
     frame = loaded.loaded["customers"].frame
     assert frame.select("customer_id", "created_at").rows() == [("001", date(1997, 1, 1))]
     assert frame.schema["customer_id"] == pl.String
+
+
+def test_keep_leaves_out_rows_that_are_not_the_tables_and_counts_them(tmp_path: Path) -> None:
+    # Salesforce accounts include prospects; only customer types are customers.
+    write(
+        tmp_path,
+        "customers.csv",
+        "customer_id,created_at,Type\n"
+        "A1,2026-10-01,Customer - Direct\nA2,,Prospect\nA1,,prospect\nA3,2026-10-02,customer - channel\n",
+    )
+    loaded = inputs(
+        tmp_path,
+        "sources:\n  customers:\n    keep: {Type: [Customer - Direct, Customer - Channel]}\n",
+        "customers",
+    ).loaded["customers"]
+    # The prospects' empty dates and the repeated id A1 are not problems: not customers.
+    assert loaded.frame["customer_id"].to_list() == ["A1", "A3"]
+    assert (loaded.rows, loaded.left_out, loaded.skipped) == (2, 2, 0)
