@@ -197,8 +197,9 @@ def _footer(report: Report) -> list[Text]:
     for i in report.inputs:
         skipped = f", {i.skipped} skipped" if i.skipped else ""
         latest = f", latest {i.latest.isoformat()}" if i.latest else ""
+        preset = f" ({i.preset})" if i.preset != "generic" else ""
         lines.append(
-            Text(f"{i.table}: {i.path.name}, {i.rows:,} rows{skipped}{latest}", style="dim")
+            Text(f"{i.table}: {i.path.name}{preset}, {i.rows:,} rows{skipped}{latest}", style="dim")
         )
     lines.extend(Text(f"warning: {w}", style="yellow") for w in report.warnings)
     return lines
