@@ -14,10 +14,13 @@ from datetime import date
 import polars as pl
 
 from crmkpi.canonical import MISSING_TOKENS
-from crmkpi.sources.persian import parse_jalali_date, parse_jalali_datetime, to_ascii_digits
-
-_LETTERS = {"\u064a": "\u06cc", "\u0643": "\u06a9"}  # Arabic ي ك → Persian ی ک
-_INVISIBLE = "\u200c\u200e\u200f\u061c\ufeff"  # ZWNJ, LRM, RLM, ALM, BOM
+from crmkpi.sources.persian import (
+    ARABIC_LETTERS,
+    INVISIBLE_MARKS,
+    parse_jalali_date,
+    parse_jalali_datetime,
+    to_ascii_digits,
+)
 
 # ISO date, optional time (T or space, seconds and fraction optional), optional offset.
 _ISO = (
@@ -191,9 +194,9 @@ def parse_integer(text: pl.Expr) -> pl.Expr:
 def value_key(text: str) -> str:
     """How value-map keys compare: case-insensitive, runs of spaces as one,
     Arabic ي/ك as Persian ی/ک, invisible marks (ZWNJ, RTL) ignored."""
-    for arabic, persian in _LETTERS.items():
+    for arabic, persian in ARABIC_LETTERS.items():
         text = text.replace(arabic, persian)
-    return " ".join("".join(ch for ch in text if ch not in _INVISIBLE).lower().split())
+    return " ".join("".join(ch for ch in text if ch not in INVISIBLE_MARKS).lower().split())
 
 
 def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
@@ -208,8 +211,8 @@ def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
         return text
     table = {value_key(k): v for k, v in values.items() if k != "*"}
     key = (
-        text.str.replace_many(_LETTERS)
-        .str.replace_all(f"[{''.join(_INVISIBLE)}]", "")
+        text.str.replace_many(ARABIC_LETTERS)
+        .str.replace_all(f"[{''.join(INVISIBLE_MARKS)}]", "")
         .str.to_lowercase()
         .str.replace_all(r"\s+", " ")
     )

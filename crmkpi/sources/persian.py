@@ -16,9 +16,11 @@ from itertools import pairwise
 
 import polars as pl
 
-# Invisible characters that exports leave in cells: ZWNJ, LRM, RLM, ALM, BOM.
-_INVISIBLE = ("\u200c", "\u200e", "\u200f", "\u061c", "\ufeff")
-# The same plus the bidi embeddings/overrides/isolates some editors insert.
+INVISIBLE_MARKS = ("\u200c", "\u200e", "\u200f", "\u061c", "\ufeff")
+"""Invisible characters that exports leave in cells: ZWNJ, LRM, RLM, ALM, BOM."""
+ARABIC_LETTERS = {"\u064a": "\u06cc", "\u0643": "\u06a9"}
+"""Arabic ي/ك → Persian ی/ک: keyboards and exporters write either."""
+# INVISIBLE_MARKS plus the bidi embeddings/overrides/isolates some editors insert.
 _MARKS = r"[\u200c\u200e\u200f\u061c\ufeff\u202a-\u202e\u2066-\u2069]"
 
 _DIGITS: dict[str, str] = {
@@ -26,9 +28,8 @@ _DIGITS: dict[str, str] = {
     **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits U+0660–U+0669
     "\u066c": ",",  # Arabic thousands separator
     "\u066b": ".",  # Arabic decimal separator
-    **dict.fromkeys(_INVISIBLE, ""),
+    **dict.fromkeys(INVISIBLE_MARKS, ""),
 }
-_LETTERS = {"\u064a": "\u06cc", "\u0643": "\u06a9"}  # Arabic ي ك → Persian ی ک
 
 # Years that start a run of the 33-year leap rule (jalaali-js, after K. Borkowski,
 # "The Persian calendar for 3000 years", Earth, Moon and Planets 74, 1996).
@@ -58,7 +59,7 @@ def normalise_persian_text(text: pl.Expr) -> pl.Expr:
     Arabic ``ي``/``ك`` → Persian ``ی``/``ک``, ASCII digits, no ZWNJ or direction
     marks, whitespace runs as one space, trimmed. Keyboards and exporters
     differ only in these, so two spellings of one label become equal."""
-    text = to_ascii_digits(text).str.replace_many(_LETTERS).str.replace_all(_MARKS, "")
+    text = to_ascii_digits(text).str.replace_many(ARABIC_LETTERS).str.replace_all(_MARKS, "")
     return text.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
