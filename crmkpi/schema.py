@@ -80,12 +80,12 @@ def load_table(
     )
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
     try:
-        counts, examples, typed, left_out = pl.collect_all(
+        counts, examples, typed, *left_out = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
                 _examples(flagged, checks),
                 _typed_table(flagged, checks, table, mapping, ctx.lenient),
-                _left_out(raw, resolved),
+                *([_left_out(raw, resolved)] if resolved.keep else []),  # no keep: no pass
             ]
         )
     except pl.exceptions.PolarsError as exc:
@@ -112,7 +112,7 @@ def load_table(
         latest=_latest(typed, table, mapping),
         warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
         problems=problems,
-        left_out=int(left_out["left_out"][0]),
+        left_out=int(left_out[0]["left_out"][0]) if left_out else 0,
     )
 
 
