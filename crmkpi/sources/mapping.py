@@ -64,7 +64,11 @@ class Mapping:
 
 @dataclass(frozen=True, slots=True)
 class _Fit:
+    """A preset fitted to a file: ``sources`` as the preset and config list
+    them, ``columns`` the ones the file can fill (headers narrowed)."""
+
     name: str
+    sources: dict[str, ColumnSource]
     columns: dict[str, ColumnSource]
     missing: tuple[str, ...]
     matched: int
@@ -133,7 +137,7 @@ def _fit(name: str, columns: dict[str, ColumnSource], by_key: dict[str, str], ta
         if source.minutes_after is not None and source.minutes_after not in found:
             del found[column]
     missing = tuple(c.name for c in table.columns if c.required and c.name not in found)
-    return _Fit(name, found, missing, matched, listed)
+    return _Fit(name, columns, found, missing, matched, listed)
 
 
 def _choose(
@@ -176,10 +180,8 @@ def _score(fit: _Fit) -> str:
 
 
 def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...]) -> Problem:
-    wanted = (
-        fit.columns.get(column) or _listed(fit.name, column) or ColumnSource((column,))
-    ).inputs
-    wanted = wanted or (column,)
+    source = fit.sources.get(column)
+    wanted = source.inputs if source is not None and source.inputs else (column,)
     hint = closest_header(wanted, headers)
     shown = ", ".join(f'"{h}"' for h in headers[:12]) or "none"
     looked = " or ".join(f'"{w}"' for w in wanted)
@@ -192,13 +194,6 @@ def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...]) -> Pro
         f"required column {column} not found: no header {looked}{found}",
         f"one of the headers; found {shown}",
     )
-
-
-def _listed(preset: str, column: str) -> ColumnSource | None:
-    for mapping in load_preset(preset).tables.values():
-        if column in mapping.columns:
-            return mapping.columns[column]
-    return None
 
 
 def closest_header(wanted: tuple[str, ...], headers: tuple[str, ...]) -> str | None:

@@ -340,3 +340,14 @@ def test_keep_leaves_out_rows_that_are_not_the_tables_and_counts_them(tmp_path: 
     # The prospects' empty dates and the repeated id A1 are not problems: not customers.
     assert loaded.frame["customer_id"].to_list() == ["A1", "A3"]
     assert (loaded.rows, loaded.left_out, loaded.skipped) == (2, 2, 0)
+
+
+def test_a_missing_column_is_looked_for_under_this_tables_headers(tmp_path: Path) -> None:
+    # HubSpot's deals take created_at from "Create Date", its companies from
+    # "Became a Customer Date": the error names the companies' header.
+    write(tmp_path, "customers.csv", "Record ID,Create Date,Company name\n1,2026-10-01,Acme\n")
+    with pytest.raises(DataError) as info:
+        inputs(tmp_path, "sources:\n  customers: {preset: hubspot}\n", "customers")
+    (problem,) = info.value.problems
+    assert problem.column == "created_at"
+    assert 'no header "Became a Customer Date"' in problem.issue
