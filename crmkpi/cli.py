@@ -325,15 +325,9 @@ def presets(
     ] = None,
 ) -> None:
     """List the CRM presets and the headers and values each one reads (Markdown)."""
-    from crmkpi.presets import load_preset
     from crmkpi.render.presets import presets_markdown
 
-    with user_errors():
-        if name is not None:
-            try:
-                load_preset(name)
-            except ConfigError as exc:
-                raise UsageError(exc.message) from None
+    with user_errors():  # an unknown name: its ConfigError, exit 2 with a suggestion
         sys.stdout.write(presets_markdown(None if name is None else (name,)))
 
 
