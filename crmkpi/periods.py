@@ -2,9 +2,10 @@
 
 A ``Period`` is half-open, ``[start, end)``; ``last_day`` is the inclusive last
 day that JSON shows as ``end``. Everything here is pure: the as-of day is always
-passed in. Calendar arithmetic goes through ``_Calendar`` so that a Jalali
-calendar (jdatetime) can be added as a second implementation without touching
-the grammar or the comparison rules; only ``gregorian`` exists for now.
+passed in. Calendar arithmetic goes through a ``Calendar`` (``calendars.py``:
+Gregorian, or Jalali through jdatetime), so the grammar and the comparison
+rules are the same in both: ``1405-Q2`` is to Jalali what ``2026-Q3`` is to
+Gregorian, and ``previous``/``year_ago``/fiscal years follow Jalali months.
 
 Decisions where SPEC.md is silent:
 
@@ -45,8 +46,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
+from crmkpi.calendars import CALENDARS, Calendar, calendar_named
 from crmkpi.errors import UsageError
 
 Grain = Literal["year", "quarter", "month", "week", "day", "range"]
@@ -66,6 +68,22 @@ Periods (case-insensitive):
   last-week, last-month, last-quarter, last-year
   mtd, qtd, ytd           month, quarter, year to date
   last-7d, last-30d, last-90d, any last-<N>d       the N days up to the as-of day"""
+
+JALALI_GRAMMAR = """\
+Periods under calendar: jalali (Solar Hijri; case-insensitive):
+  1405                    a Jalali year (1 Farvardin to the end of Esfand)
+  1405-Q2                 a quarter: Q1 Farvardin-Khordad, Q2 Tir-Shahrivar,
+                          Q3 Mehr-Azar, Q4 Dey-Esfand
+  1405-07                 a month (07 = Mehr)
+  1405-W14                a week, Saturday to Friday (week 1 holds 1 Farvardin)
+  1405-07-15              a day
+  1405-01-01..1405-03-31  a range of days, both ends included
+  FY1405, FY1405-Q1       a fiscal year or quarter (fiscal_year_start counts
+                          Jalali months), named by the year it starts in
+  today, yesterday, this-week, this-month, this-quarter, this-year,
+  last-week, last-month, last-quarter, last-year, mtd, qtd, ytd, last-<N>d
+                          as in the Gregorian calendar, in Jalali months and years"""
+_GRAMMARS = {"gregorian": PERIOD_GRAMMAR, "jalali": JALALI_GRAMMAR}
 
 _DAY = timedelta(days=1)
 _MONTHS: dict[str, int] = {"year": 12, "quarter": 3, "month": 1}
@@ -106,71 +124,11 @@ class Period:
         return (self.end - self.start).days
 
 
-class _Calendar(Protocol):
-    """The calendar-specific arithmetic; everything else is calendar-neutral.
-
-    A month index is ``year * 12 + month - 1`` in the calendar's own numbering.
-    Methods raise ``ValueError`` for a date or week that does not exist.
-    """
-
-    @property
-    def name(self) -> str: ...
-
-    def month_start(self, index: int) -> date: ...
-    def month_index(self, day: date) -> int: ...
-    def day(self, year: int, month: int, day: int) -> date: ...
-    def day_label(self, day: date) -> str: ...
-    def week_start(self, year: int, week: int) -> date: ...
-    def week_of(self, day: date) -> tuple[int, int]: ...
-    def weeks_in(self, year: int) -> int: ...
-    def year_back(self, day: date) -> date: ...
-
-
-class _Gregorian:
-    """Gregorian months and ISO 8601 weeks (Monday start, week 1 holds a Thursday)."""
-
-    name = "gregorian"
-
-    def month_start(self, index: int) -> date:
-        year, month0 = divmod(index, 12)
-        return date(year, month0 + 1, 1)
-
-    def month_index(self, day: date) -> int:
-        return day.year * 12 + day.month - 1
-
-    def day(self, year: int, month: int, day: int) -> date:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{year:04d}-{month:02d}-{day:02d} is not a date") from None
-
-    def day_label(self, day: date) -> str:
-        return day.isoformat()
-
-    def week_start(self, year: int, week: int) -> date:
-        return date.fromisocalendar(year, week, 1)
-
-    def week_of(self, day: date) -> tuple[int, int]:
-        iso = day.isocalendar()
-        return iso.year, iso.week
-
-    def weeks_in(self, year: int) -> int:
-        return date(year, 12, 28).isocalendar().week
-
-    def year_back(self, day: date) -> date:
-        if (day.month, day.day) == (2, 29):
-            day = day.replace(day=28)
-        return day.replace(year=day.year - 1)
-
-
-_CALENDARS: dict[str, _Calendar] = {"gregorian": _Gregorian()}
-
-
-def _calendar(name: str) -> _Calendar:
+def _calendar(name: str) -> Calendar:
     try:
-        return _CALENDARS[name]
+        return calendar_named(name)
     except KeyError:
-        known = ", ".join(sorted(_CALENDARS))
+        known = ", ".join(sorted(CALENDARS))
         raise UsageError(f"calendar '{name}' is not supported (expected {known})") from None
 
 
@@ -187,23 +145,23 @@ def _months_label(grain: str, first: int, fys: int) -> str:
     return f"{prefix}{year:04d}" if grain == "year" else f"{prefix}{year:04d}-Q{rest // 3 + 1}"
 
 
-def _months_period(cal: _Calendar, grain: Grain, first: int, fys: int) -> Period:
+def _months_period(cal: Calendar, grain: Grain, first: int, fys: int) -> Period:
     end = cal.month_start(first + _MONTHS[grain])
     label = _months_label(grain, first, fys)
     return Period(label, cal.month_start(first), end, grain, False, None, fys, cal.name)
 
 
-def _week_period(cal: _Calendar, start: date) -> Period:
+def _week_period(cal: Calendar, start: date) -> Period:
     year, week = cal.week_of(start)
     label = f"{year:04d}-W{week:02d}"
     return Period(label, start, start + timedelta(weeks=1), "week", calendar=cal.name)
 
 
-def _day_period(cal: _Calendar, day: date) -> Period:
+def _day_period(cal: Calendar, day: date) -> Period:
     return Period(cal.day_label(day), day, day + _DAY, "day", calendar=cal.name)
 
 
-def _range_period(cal: _Calendar, first: date, last: date) -> Period:
+def _range_period(cal: Calendar, first: date, last: date) -> Period:
     """Inclusive ``first..last``, labelled by those two days."""
     if last < first:
         raise ValueError("the range ends before it starts")
@@ -211,7 +169,7 @@ def _range_period(cal: _Calendar, first: date, last: date) -> Period:
     return Period(label, first, last + _DAY, "range", calendar=cal.name)
 
 
-def _step(cal: _Calendar, p: Period, k: int) -> Period:
+def _step(cal: Calendar, p: Period, k: int) -> Period:
     """The whole period ``k`` steps of ``p``'s grain away (a range steps by its length)."""
     match p.grain:
         case "week":
@@ -226,7 +184,7 @@ def _step(cal: _Calendar, p: Period, k: int) -> Period:
             return _months_period(cal, p.grain, first, p.fiscal_year_start)
 
 
-def _year_back(cal: _Calendar, p: Period) -> Period:
+def _year_back(cal: Calendar, p: Period) -> Period:
     """The whole period one year before the whole period ``p``."""
     match p.grain:
         case "week":
@@ -254,7 +212,7 @@ def _whole(p: Period) -> Period:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    cal: _Calendar
+    cal: Calendar
     as_of: date
     fys: int
 
@@ -295,35 +253,52 @@ def _number(text: str, low: int, high: int, what: str) -> int:
     return value
 
 
+def _year(text: str, c: _Context) -> int:
+    """A year of the context's calendar: a Gregorian year under jalali is refused."""
+    year = int(text)
+    if year > c.cal.max_year:
+        now = c.cal.month_index(c.as_of) // 12
+        raise ValueError(
+            f"{year} is not a year of the {c.cal.name} calendar (this year is {now}); "
+            "periods follow the config's `calendar` (or --calendar)"
+        )
+    return year
+
+
+def _day(c: _Context, year: str, month: str, day: str) -> date:
+    return c.cal.day(_year(year, c), int(month), int(day))
+
+
 def _parse_year(m: re.Match[str], c: _Context) -> Period:
     fys = c.fys if m[1] else 1
-    return _months_period(c.cal, "year", int(m[2]) * 12 + fys - 1, fys)
+    return _months_period(c.cal, "year", _year(m[2], c) * 12 + fys - 1, fys)
 
 
 def _parse_quarter(m: re.Match[str], c: _Context) -> Period:
     fys, quarter = (c.fys if m[1] else 1), _number(m[3], 1, 4, "quarter")
-    return _months_period(c.cal, "quarter", int(m[2]) * 12 + fys - 1 + 3 * (quarter - 1), fys)
+    first = _year(m[2], c) * 12 + fys - 1 + 3 * (quarter - 1)
+    return _months_period(c.cal, "quarter", first, fys)
 
 
 def _parse_month(m: re.Match[str], c: _Context) -> Period:
     month = _number(m[2], 1, 12, "month")
-    return _months_period(c.cal, "month", int(m[1]) * 12 + month - 1, 1)
+    return _months_period(c.cal, "month", _year(m[1], c) * 12 + month - 1, 1)
 
 
 def _parse_week(m: re.Match[str], c: _Context) -> Period:
-    year, week, weeks = int(m[1]), int(m[2]), c.cal.weeks_in(int(m[1]))
+    year, week = _year(m[1], c), int(m[2])
+    weeks = c.cal.weeks_in(year)
     if not 1 <= week <= weeks:
         raise ValueError(f"{year:04d} has no week {week} (it has weeks 1-{weeks})")
     return _week_period(c.cal, c.cal.week_start(year, week))
 
 
 def _parse_day(m: re.Match[str], c: _Context) -> Period:
-    return _day_period(c.cal, c.cal.day(int(m[1]), int(m[2]), int(m[3])))
+    return _day_period(c.cal, _day(c, m[1], m[2], m[3]))
 
 
 def _parse_range(m: re.Match[str], c: _Context) -> Period:
-    first = c.cal.day(int(m[1]), int(m[2]), int(m[3]))
-    last = c.cal.day(int(m[4]), int(m[5]), int(m[6]))
+    first, last = _day(c, m[1], m[2], m[3]), _day(c, m[4], m[5], m[6])
     return _range_period(c.cal, first, last)
 
 
@@ -357,7 +332,7 @@ def _whole_period(text: str, c: _Context) -> Period | None:
     return None
 
 
-def _clip(cal: _Calendar, p: Period, as_of: date) -> Period:
+def _clip(cal: Calendar, p: Period, as_of: date) -> Period:
     """Cut ``p`` at the as-of day; a period that has not started yet is an error."""
     if p.start > as_of:
         raise UsageError(
@@ -382,9 +357,10 @@ def parse_period(
     try:
         whole = _whole_period(shown.lower(), _Context(cal, as_of, fiscal_year_start))
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f'"{shown}" is not a period: {exc}.\n\n{PERIOD_GRAMMAR}') from exc
+        grammar = _GRAMMARS[cal.name]
+        raise UsageError(f'"{shown}" is not a period: {exc}.\n\n{grammar}') from exc
     if whole is None:
-        raise UsageError(f'"{shown}" is not a period.\n\n{PERIOD_GRAMMAR}')
+        raise UsageError(f'"{shown}" is not a period.\n\n{_GRAMMARS[cal.name]}')
     return _clip(cal, whole, as_of)
 
 
@@ -397,7 +373,7 @@ def _in_date_range(p: Period, what: str) -> Iterator[None]:
     try:
         yield
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f"period {p.label} has no {what} within the years 0001-9999") from exc
+        raise UsageError(f"period {p.label} has no {what} within the calendar's years") from exc
 
 
 def cut(p: Period, days: int) -> Period:
@@ -415,7 +391,7 @@ def cut(p: Period, days: int) -> Period:
     )
 
 
-def _compare(p: Period, shift: Callable[[_Calendar, Period], Period], what: str) -> Period:
+def _compare(p: Period, shift: Callable[[Calendar, Period], Period], what: str) -> Period:
     """Shift the whole of ``p``, then apply the min(n, length) rule of a partial period."""
     cal = _calendar(p.calendar)
     with _in_date_range(p, what):

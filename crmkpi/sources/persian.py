@@ -4,7 +4,8 @@ Iranian CRM exports (Didar and others, EXPORTS.md §8) write dates as Jalali tex
 (``1403/07/15``, also in Persian digits), numbers with Persian or Arabic-Indic
 digits and the Arabic separators U+066C/U+066B, and labels with Arabic ``ي``/``ك``
 and invisible direction marks. Everything here is vectorised (no Python per row)
-and needs no calendar library: the Jalali conversion is integer arithmetic.
+and the Jalali calendar comes from jdatetime through a table of year starts,
+so a column costs one lookup, not a Python call per row.
 
 As in ``cells.py``, a parser returns null where the text does not parse, so a
 bad cell is non-null text whose parsed value is null.
@@ -12,9 +13,12 @@ bad cell is non-null text whose parsed value is null.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from datetime import date
+from functools import cache
 
 import polars as pl
+
+from crmkpi.calendars import jalali_to_date
 
 INVISIBLE_MARKS = ("\u200c", "\u200e", "\u200f", "\u061c", "\ufeff")
 """Invisible characters that exports leave in cells: ZWNJ, LRM, RLM, ALM, BOM."""
@@ -31,12 +35,8 @@ _DIGITS: dict[str, str] = {
     **dict.fromkeys(INVISIBLE_MARKS, ""),
 }
 
-# Years that start a run of the 33-year leap rule (jalaali-js, after K. Borkowski,
-# "The Persian calendar for 3000 years", Earth, Moon and Planets 74, 1996).
-_BREAKS: tuple[int, ...] = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210)
-_BREAKS += (1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)
-FIRST_YEAR = 1  # positive Gregorian years only: floor and truncating division agree
-LAST_YEAR = _BREAKS[-1] - 1
+FIRST_YEAR = 1
+LAST_YEAR = 1699  # Jalali years this table covers; 1700 AP and above read as Gregorian
 GREGORIAN_FROM = 1700  # a "Jalali" year this large is a Gregorian year (1700 AP = 2321 CE)
 
 _DATE = r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
@@ -63,20 +63,6 @@ def normalise_persian_text(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def _segment_table() -> tuple[list[int], list[int], list[int]]:
-    """Per run of the breaks table: first year, length, and leap years counted
-    (jalaali-js ``jalCal``'s ``leapJ``) before it. Computed once, on constants."""
-    starts, jumps, leaps_before, leap_j = [], [], [], -14
-    for start, end in pairwise(_BREAKS):
-        jump = end - start
-        starts.append(start)
-        jumps.append(jump)
-        leaps_before.append(leap_j)
-        leap_j += jump // 33 * 8 + jump % 33 // 4
-    return starts, jumps, leaps_before
-
-
-_STARTS, _JUMPS, _LEAPS_BEFORE = _segment_table()
 _F = pl.field
 
 
@@ -95,24 +81,21 @@ def _within(struct: pl.Expr, value: pl.Expr) -> pl.Expr:
     return struct.struct.with_fields(_value=value).struct.field("_value")
 
 
+@cache
+def _nowruz_table() -> tuple[list[int], list[date]]:
+    """Jalali years ``FIRST_YEAR``..``LAST_YEAR + 1`` and the Gregorian date of
+    their 1 Farvardin, from jdatetime (the calendar's leap years are
+    astronomical; a library keeps them right, not a cycle of ours). Built once,
+    on first use: 1,700 conversions, about a millisecond each thousand."""
+    years = list(range(FIRST_YEAR, LAST_YEAR + 2))
+    return years, [jalali_to_date(y, 1, 1) for y in years]
+
+
 def _nowruz(jy: pl.Expr) -> pl.Expr:
-    """The Gregorian date of 1 Farvardin of Jalali year ``jy`` (Int64, ≥ 1).
-
-    jalaali-js ``jalCal(jy, true)``: leap days of the Jalali calendar since 621 CE
-    minus those of the Gregorian give the March day of Nowruz in ``jy + 621``.
-    The loop over the breaks table becomes a lookup of the year's run."""
-    run = pl.sum_horizontal([(_F("jy") >= b).cast(pl.Int64) for b in _BREAKS[1:-1]])
-    years = _let(jy=jy).struct.with_fields(run=run)
-
-    def lookup(values: list[int]) -> pl.Expr:
-        return _F("run").replace_strict(range(len(values)), values, return_dtype=pl.Int64)
-
-    n, jump, gy = _F("jy") - lookup(_STARTS), lookup(_JUMPS), _F("jy") + 621
-    leap_j = lookup(_LEAPS_BEFORE) + n // 33 * 8 + (n % 33 + 3) // 4
-    leap_j += ((jump % 33 == 4) & (jump - n == 4)).cast(pl.Int64)
-    leap_g = gy // 4 - (gy // 100 + 1) * 3 // 4 - 150
-    march_day = 20 + leap_j - leap_g
-    return _within(years, pl.date(gy, 3, 1) + pl.duration(days=march_day - 1))
+    """The Gregorian date of 1 Farvardin of Jalali year ``jy`` (null outside the
+    table): a lookup, so a column of any length costs one hash join."""
+    years, days = _nowruz_table()
+    return jy.replace_strict(years, days, default=None, return_dtype=pl.Date)
 
 
 def jalali_to_gregorian(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -120,9 +103,9 @@ def jalali_to_gregorian(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     date: month outside 1–12, day outside the month (1–6: 31 days, 7–11: 30,
     Esfand 29, or 30 in a leap year), year outside ``FIRST_YEAR``–``LAST_YEAR``.
 
-    Leap years follow Borkowski's breaks table (as in jalaali-js): runs of the
-    33-year rule fitted to the astronomical (official) calendar. Tests check
-    every day of 1300–1500 AP against a plain 33-year-rule day count."""
+    Year starts come from jdatetime (``_nowruz_table``); the month arithmetic
+    is the calendar's fixed month lengths. Tests check every day of 1300–1500 AP
+    against jdatetime and against a plain 33-year-rule day count."""
     y, m, d = (e.cast(pl.Int64, strict=False) for e in (year, month, day))
     parts = _let(y=pl.when(y.is_between(FIRST_YEAR, LAST_YEAR)).then(y), m=m, d=d)
     parts = parts.struct.with_fields(start=_nowruz(_F("y")), next=_nowruz(_F("y") + 1))

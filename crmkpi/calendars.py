@@ -1,0 +1,215 @@
+"""Calendars: the arithmetic behind periods, and how a day is written.
+
+``periods.py`` speaks only in month indexes, weeks and days; a ``Calendar``
+turns those into Gregorian ``date`` values (what polars compares). Two exist:
+
+- ``gregorian``: Gregorian months and ISO 8601 weeks (Monday start, week 1
+  holds a Thursday).
+- ``jalali``: Solar Hijri months (Farvardin 1 starts the year; months 1-6 have
+  31 days, 7-11 have 30, Esfand 29 or 30). Every conversion goes through
+  jdatetime, the maintained Python implementation of the calendar, so leap
+  years are the calendar's own, not a cycle of ours.
+
+Decisions where SPEC.md is silent:
+
+- Jalali weeks run Saturday to Friday (SPEC) and week 1 of a year is the week
+  that holds 1 Farvardin, the convention of Iranian calendars and of
+  jdatetime's ``weeknumber``. A week spanning Nowruz therefore belongs to the
+  new year (the year of its Friday), and a year has 52 or 53 weeks.
+- A Jalali year must be below 1700: ``2026-10`` under ``calendar: jalali`` is
+  a Gregorian period typed by mistake, not the year 2026 of the Solar Hijri
+  era, and is refused with a hint (SPEC: "A year ≥ 1700 under jalali is a
+  usage error").
+- ``year_back`` of 30 Esfand (leap) is 29 Esfand, as 29 Feb becomes 28 Feb.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Protocol
+
+import jdatetime
+
+JALALI_MAX_YEAR = 1699
+
+GREGORIAN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+JALALI_MONTHS = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)  # fmt: skip
+
+
+class Calendar(Protocol):
+    """The calendar-specific arithmetic; everything else is calendar-neutral.
+
+    A month index is ``year * 12 + month - 1`` in the calendar's own numbering.
+    Methods raise ``ValueError`` for a date or week that does not exist.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def max_year(self) -> int: ...
+
+    def month_start(self, index: int) -> date: ...
+    def month_index(self, day: date) -> int: ...
+    def day(self, year: int, month: int, day: int) -> date: ...
+    def day_label(self, day: date) -> str: ...
+    def week_start(self, year: int, week: int) -> date: ...
+    def week_of(self, day: date) -> tuple[int, int]: ...
+    def weeks_in(self, year: int) -> int: ...
+    def year_back(self, day: date) -> date: ...
+
+
+class Gregorian:
+    """Gregorian months and ISO 8601 weeks (Monday start, week 1 holds a Thursday)."""
+
+    name = "gregorian"
+    max_year = 9999
+
+    def month_start(self, index: int) -> date:
+        year, month0 = divmod(index, 12)
+        return date(year, month0 + 1, 1)
+
+    def month_index(self, day: date) -> int:
+        return day.year * 12 + day.month - 1
+
+    def day(self, year: int, month: int, day: int) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{year:04d}-{month:02d}-{day:02d} is not a date") from None
+
+    def day_label(self, day: date) -> str:
+        return day.isoformat()
+
+    def week_start(self, year: int, week: int) -> date:
+        return date.fromisocalendar(year, week, 1)
+
+    def week_of(self, day: date) -> tuple[int, int]:
+        iso = day.isocalendar()
+        return iso.year, iso.week
+
+    def weeks_in(self, year: int) -> int:
+        return date(year, 12, 28).isocalendar().week
+
+    def year_back(self, day: date) -> date:
+        if (day.month, day.day) == (2, 29):
+            day = day.replace(day=28)
+        return day.replace(year=day.year - 1)
+
+
+def _jalali(day: date) -> tuple[int, int, int]:
+    """A Gregorian day as Jalali (year, month, day)."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return int(j.year), int(j.month), int(j.day)
+
+
+def jalali_to_date(year: int, month: int, day: int) -> date:
+    """The Gregorian day of a Jalali one; ``ValueError`` when there is none."""
+    gregorian: date = jdatetime.date(year, month, day).togregorian()
+    return gregorian
+
+
+def jalali_is_leap(year: int) -> bool:
+    """Whether Esfand of ``year`` has 30 days."""
+    return bool(jdatetime.date(year, 1, 1).isleap())
+
+
+def _since_saturday(day: date) -> int:
+    """Days since the last Saturday (0 on a Saturday); Python's Monday is 0."""
+    return (day.weekday() + 2) % 7
+
+
+class Jalali:
+    """Solar Hijri months through jdatetime; weeks from Saturday, week 1 holds 1 Farvardin."""
+
+    name = "jalali"
+    max_year = JALALI_MAX_YEAR
+
+    def month_start(self, index: int) -> date:
+        year, month0 = divmod(index, 12)
+        return jalali_to_date(year, month0 + 1, 1)
+
+    def month_index(self, day: date) -> int:
+        year, month, _ = _jalali(day)
+        return year * 12 + month - 1
+
+    def day(self, year: int, month: int, day: int) -> date:
+        try:
+            return jalali_to_date(year, month, day)
+        except ValueError:
+            raise ValueError(
+                f"{year:04d}-{month:02d}-{day:02d} is not a day of the Jalali calendar"
+                + _month_length_hint(year, month)
+            ) from None
+
+    def day_label(self, day: date) -> str:
+        return "{:04d}-{:02d}-{:02d}".format(*_jalali(day))
+
+    def _week_one(self, year: int) -> date:
+        nowruz = jalali_to_date(year, 1, 1)
+        return nowruz - timedelta(days=_since_saturday(nowruz))
+
+    def week_start(self, year: int, week: int) -> date:
+        return self._week_one(year) + timedelta(weeks=week - 1)
+
+    def week_of(self, day: date) -> tuple[int, int]:
+        saturday = day - timedelta(days=_since_saturday(day))
+        year = _jalali(saturday + timedelta(days=6))[0]
+        return year, (saturday - self._week_one(year)).days // 7 + 1
+
+    def weeks_in(self, year: int) -> int:
+        return (self._week_one(year + 1) - self._week_one(year)).days // 7
+
+    def year_back(self, day: date) -> date:
+        year, month, mday = _jalali(day)
+        last = 30 if jalali_is_leap(year - 1) else 29
+        same_day = min(mday, last) if month == 12 else mday  # Esfand
+        return jalali_to_date(year - 1, month, same_day)
+
+
+def _month_length_hint(year: int, month: int) -> str:
+    """``" (Esfand 1404 has 29 days)"`` when the month exists, else nothing."""
+    if not 1 <= month <= 12 or not 1 <= year <= JALALI_MAX_YEAR:
+        return ""
+    start = jalali_to_date(year, month, 1)
+    end = jalali_to_date(year + month // 12, month % 12 + 1, 1)
+    return f" ({JALALI_MONTHS[month - 1]} {year} has {(end - start).days} days)"
+
+
+CALENDARS: dict[str, Calendar] = {"gregorian": Gregorian(), "jalali": Jalali()}
+
+
+def calendar_named(name: str) -> Calendar:
+    """The calendar called ``name``; ``KeyError`` for an unknown one."""
+    return CALENDARS[name]
+
+
+def day_label(day: date, calendar: str) -> str:
+    """A day as its calendar writes it: ``2026-10-05`` or ``1405-07-13``."""
+    return CALENDARS[calendar].day_label(day)
+
+
+def month_names(calendar: str) -> tuple[str, ...]:
+    """The calendar's month names in English (a locale translates them)."""
+    return JALALI_MONTHS if calendar == "jalali" else GREGORIAN_MONTHS
+
+
+def parse_day(text: str, calendar: str) -> date:
+    """``YYYY-MM-DD`` in ``calendar``; under jalali a Gregorian ISO day (year ≥ 1700)
+    is accepted as well, since an as-of day often comes from ``date -I``.
+
+    Raises ``ValueError`` with the reason.
+    """
+    parts = text.strip().split("-")
+    if [len(p) for p in parts] != [4, 2, 2] or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError("expected YYYY-MM-DD")
+    year, month, day = (int(p) for p in parts)
+    if calendar == "jalali" and year <= JALALI_MAX_YEAR:
+        return CALENDARS["jalali"].day(year, month, day)
+    return date.fromisoformat(text.strip())
