@@ -22,8 +22,10 @@ import typer
 from crmkpi import __version__
 from crmkpi.errors import ConfigError, CrmkpiError, UsageError
 from crmkpi.options import (
+    AsciiOpt,
     AsOfOpt,
     ByOpt,
+    CalendarOpt,
     CatalogueFormat,
     CheckFormat,
     Compare,
@@ -33,6 +35,7 @@ from crmkpi.options import (
     Format,
     FormatOpt,
     LenientOpt,
+    LocaleOpt,
     OutputOpt,
     PeriodOpt,
     QuietOpt,
@@ -98,10 +101,16 @@ def _today(timezone: str) -> date:
 
 
 def _as_of(text: str | None, cfg: Config) -> date:
-    return _today(cfg.timezone) if text is None else _parse_day(text)
+    return _today(cfg.timezone) if text is None else _parse_day(text, cfg.calendar)
 
 
-def _config(config: Path | None, data: Path | None, compare: Compare | None) -> Config:
+def _config(
+    config: Path | None,
+    data: Path | None,
+    compare: Compare | None,
+    calendar: str | None = None,
+    locale: str | None = None,
+) -> Config:
     from crmkpi.config import COMPARISONS, find_config, load_config
 
     cwd = Path.cwd()
@@ -109,7 +118,9 @@ def _config(config: Path | None, data: Path | None, compare: Compare | None) -> 
     chosen = None
     if compare is not None:
         chosen = {"both": COMPARISONS, "none": ()}.get(compare.value, (compare.value,))
-    return cfg.with_overrides(data=data.resolve() if data else None, compare=chosen)
+    return cfg.with_overrides(
+        data=data.resolve() if data else None, compare=chosen, calendar=calendar, locale=locale
+    )
 
 
 def _emit(text: str, output: str | None, period: str, as_of: date) -> None:
@@ -155,6 +166,9 @@ def report(
     by: ByOpt = None,
     top: TopOpt = 10,
     lenient: LenientOpt = False,
+    calendar: CalendarOpt = None,
+    locale: LocaleOpt = None,
+    ascii_only: AsciiOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -163,7 +177,7 @@ def report(
     from crmkpi.progress import progress
 
     with user_errors():
-        cfg = _config(config, data, compare)
+        cfg = _config(config, data, compare, calendar, locale)
         chosen = _choose_format(fmt, output)
         user_template = _template(template, chosen, cfg)
         day = _as_of(as_of, cfg)
@@ -250,6 +264,7 @@ def check(
     output: OutputOpt = None,
     strict: StrictOpt = False,
     lenient: LenientOpt = False,
+    calendar: CalendarOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -259,7 +274,7 @@ def check(
     from crmkpi.targets import exit_code, judge_report
 
     with user_errors():
-        cfg = _config(config, data, Compare.none)
+        cfg = _config(config, data, Compare.none, calendar)
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
             result = run_report(
@@ -395,11 +410,14 @@ def sample(
             typer.echo(f"wrote {len(paths)} files to {directory}", err=True)
 
 
-def _parse_day(text: str) -> date:
+def _parse_day(text: str, calendar: str = "gregorian") -> date:
+    from crmkpi.calendars import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date (expected YYYY-MM-DD)") from None
+        return parse_day(text, calendar)
+    except ValueError as exc:
+        expected = "YYYY-MM-DD, Jalali or Gregorian" if calendar == "jalali" else "YYYY-MM-DD"
+        raise UsageError(f"--as-of {text!r} is not a date ({exc}; expected {expected})") from None
 
 
 def main() -> None:

@@ -67,6 +67,7 @@ class Report:
     trend: tuple[Period, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
     sections: tuple[Section, ...] = ()
+    locale: str = "en"
 
 
 def resolve_period(cfg: Config, text: str | None, as_of: date) -> Period:
@@ -337,4 +338,5 @@ def run_report(
         trend=history,
         breakdowns=breakdowns,
         sections=sections,
+        locale=cfg.locale,
     )

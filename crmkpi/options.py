@@ -27,6 +27,16 @@ class CatalogueFormat(StrEnum):
     md = "md"
 
 
+class CalendarName(StrEnum):
+    gregorian = "gregorian"
+    jalali = "jalali"
+
+
+class Locale(StrEnum):
+    en = "en"
+    fa = "fa"
+
+
 class Compare(StrEnum):
     both = "both"
     previous = "previous"
@@ -55,7 +65,26 @@ PeriodOpt = Annotated[
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="What 'today' is, YYYY-MM-DD (default: today in the config timezone)."
+        "--as-of",
+        help="What 'today' is, YYYY-MM-DD, Jalali under --calendar jalali "
+        "(default: today in the config timezone).",
+    ),
+]
+CalendarOpt = Annotated[
+    CalendarName | None,
+    typer.Option(
+        "--calendar",
+        help="Calendar of periods and dates shown: gregorian, or jalali (1405-Q2, 1405-07 …).",
+    ),
+]
+LocaleOpt = Annotated[
+    Locale | None,
+    typer.Option("--locale", help="Language of the report: en, or fa (Persian, right to left)."),
+]
+AsciiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ascii", help="Terminal table with Latin digits (for terminals without Persian)."
     ),
 ]
 CompareOpt = Annotated[
