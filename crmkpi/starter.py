@@ -47,11 +47,30 @@ def starter_config(folder: Path, preset: str | None = None) -> str:
     """The starter YAML for ``folder``: KPIs grouped by the table they read;
     with ``preset``, a ``sources:`` block per table of that CRM's preset."""
     found = {t: path for t in TABLE_NAMES if (path := _find(folder, t, preset)) is not None}
-    lines = [HEADER]
+    lines = [HEADER if preset is None or preset == GENERIC else _header(preset)]
     if preset is not None and preset != GENERIC:
         lines += sources_block(preset, found)
     lines += _kpi_lines(found)
     return "\n".join(lines) + "\n"
+
+
+def _header(preset: str) -> str:
+    """HEADER with the preset's zone, and for a Jalali CRM (Didar) Solar Hijri
+    periods and the Persian report: what its users keep their books in."""
+    mappings = load_preset(preset).tables.values()
+    zones = {m.timezone for m in mappings if m.timezone}
+    header = HEADER
+    if len(zones) == 1:
+        zone = f"timezone: {zones.pop()}"
+        header = header.replace("# timezone: Europe/Berlin    ", f"{zone:<29}")
+    if any(m.calendar == "jalali" for m in mappings):
+        header = header.replace(
+            "period: last-month\n",
+            "calendar: jalali              # periods in Solar Hijri: 1405-07, 1405-Q2, last-month\n"
+            "locale: fa                    # the report in Persian, right to left\n"
+            "period: last-month\n",
+        )
+    return header
 
 
 def _find(folder: Path, table: str, preset: str | None) -> Path | None:

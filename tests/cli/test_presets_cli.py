@@ -46,6 +46,21 @@ def test_init_with_a_preset_writes_its_sources_and_runs(tmp_path: Path) -> None:
     assert '"preset": "hubspot"' in run.stdout
 
 
+def test_init_for_a_jalali_crm_sets_the_calendar_locale_and_zone(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "h").mkdir()
+    assert runner.invoke(app, ["init", str(tmp_path / "d"), "--preset", "didar"]).exit_code == 0
+    didar = yaml.safe_load((tmp_path / "d" / "crmkpi.yaml").read_text())
+    assert (didar["calendar"], didar["locale"], didar["timezone"]) == (
+        "jalali",
+        "fa",
+        "Asia/Tehran",
+    )
+    assert runner.invoke(app, ["init", str(tmp_path / "h"), "--preset", "hubspot"]).exit_code == 0
+    hubspot = yaml.safe_load((tmp_path / "h" / "crmkpi.yaml").read_text())
+    assert not {"calendar", "locale", "timezone"} & set(hubspot)
+
+
 def test_init_with_an_unknown_preset_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(tmp_path), "--preset", "hubsopt"])
     assert result.exit_code == 2
