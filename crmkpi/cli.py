@@ -1,6 +1,7 @@
 """The command line: options in, one core call, output and exit codes out.
 
-Only this module touches stdout, stderr, exit codes and the real "today".
+Only the command-line modules (this one, ``cli_setup``, ``cli_support``)
+touch stdout, stderr, exit codes and the real "today".
 Core modules are imported inside the commands, so ``--help`` and
 ``--version`` do not pay for polars.
 """
@@ -10,23 +11,21 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from crmkpi import __version__
-from crmkpi.errors import ConfigError, CrmkpiError, UsageError
+from crmkpi.cli_setup import init, kpis, presets, sample
+from crmkpi.cli_support import no_color, parse_day_option, today, user_errors
+from crmkpi.errors import UsageError
 from crmkpi.options import (
     AsciiOpt,
     AsOfOpt,
     ByOpt,
     CalendarOpt,
-    CatalogueFormat,
     CheckFormat,
     Compare,
     CompareOpt,
@@ -59,20 +58,6 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"crmkpi: {message}", err=True)
-    return typer.Exit(code)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """A CrmkpiError becomes its message on stderr and its exit code."""
-    try:
-        yield
-    except CrmkpiError as err:
-        raise _fail(str(err), err.exit_code) from None
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"crmkpi {__version__}")
@@ -91,17 +76,8 @@ def _root(
     """crmkpi: trustworthy KPI reports from CRM exports."""
 
 
-def _today(timezone: str) -> date:
-    try:
-        return datetime.now(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UsageError(
-            f"unknown timezone {timezone!r} (use an IANA name like Europe/Berlin)"
-        ) from exc
-
-
 def _as_of(text: str | None, cfg: Config) -> date:
-    return _today(cfg.timezone) if text is None else _parse_day(text, cfg.calendar)
+    return today(cfg.timezone) if text is None else parse_day_option(text, cfg.calendar)
 
 
 def _config(
@@ -129,7 +105,7 @@ def _emit(text: str, output: str | None, period: str, as_of: date) -> None:
     if output is None or output == "-":
         sys.stdout.write(text)
         return
-    write_atomic(expand_output(output, period=period, as_of=as_of, today=_today("UTC")), text)
+    write_atomic(expand_output(output, period=period, as_of=as_of, today=today("UTC")), text)
 
 
 def _choose_format(fmt: Format | None, output: str | None) -> Format:
@@ -245,11 +221,7 @@ def _render(
 
     # Piped output is never cut: a table only takes the width it needs.
     width = typer.get_terminal_size()[0] if to_terminal else 200
-    return render_terminal(result, color=to_terminal and not _no_color(), width=width, top=top)
-
-
-def _no_color() -> bool:
-    return bool(os.environ.get("NO_COLOR"))
+    return render_terminal(result, color=to_terminal and not no_color(), width=width, top=top)
 
 
 @app.command()
@@ -319,105 +291,8 @@ def validate(
         sys.stdout.write(summary)
 
 
-@app.command()
-def kpis(
-    fmt: Annotated[
-        CatalogueFormat, typer.Option("--format", "-f", help="table, json or md.")
-    ] = CatalogueFormat.table,
-) -> None:
-    """List the built-in KPIs: id, label, unit, better, tables and definition."""
-    from crmkpi.render.catalogue import render_catalogue
-
-    with user_errors():
-        color = sys.stdout.isatty() and not _no_color()
-        sys.stdout.write(render_catalogue(fmt.value, color=color))
-
-
-@app.command()
-def presets(
-    name: Annotated[
-        str | None, typer.Argument(help="One preset (hubspot, zendesk …); default all.")
-    ] = None,
-) -> None:
-    """List the CRM presets and the headers and values each one reads (Markdown)."""
-    from crmkpi.render.presets import presets_markdown
-
-    with user_errors():  # an unknown name: its ConfigError, exit 2 with a suggestion
-        sys.stdout.write(presets_markdown(None if name is None else (name,)))
-
-
-@app.command()
-def init(
-    directory: Annotated[
-        Path, typer.Argument(help="The data folder; crmkpi.yaml is written there.")
-    ] = Path(),
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing crmkpi.yaml.")
-    ] = False,
-    preset: Annotated[
-        str | None,
-        typer.Option(
-            "--preset",
-            help="The CRM the exports come from (hubspot, salesforce, pipedrive, zoho, "
-            "zendesk, freshdesk, didar): writes its sources with their mapping.",
-        ),
-    ] = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Write a commented starter crmkpi.yaml for a folder of exports."""
-    from crmkpi.config import CONFIG_FILENAME
-    from crmkpi.output import write_atomic
-    from crmkpi.presets import load_preset
-    from crmkpi.starter import starter_config
-
-    with user_errors():
-        if not directory.is_dir():
-            raise UsageError(f"{directory}: folder not found")
-        target = directory / CONFIG_FILENAME
-        if target.exists() and not force:
-            raise UsageError(f"{target} exists; use --force to replace it")
-        if preset is not None:
-            try:
-                load_preset(preset)
-            except ConfigError as exc:
-                raise UsageError(f"--preset: {exc.message}") from None
-        write_atomic(target, starter_config(directory, preset))
-        if not quiet:
-            typer.echo(f"wrote {target}; try: cd {directory} && crmkpi report", err=True)
-
-
-@app.command()
-def sample(
-    directory: Annotated[
-        Path, typer.Argument(help="Folder to write the exports to (created if needed).")
-    ],
-    customers: Annotated[
-        int, typer.Option("--customers", min=1, help="Number of customers.")
-    ] = 1000,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")
-    ] = 1,
-    as_of: AsOfOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Write realistic synthetic exports of every table, ending at --as-of."""
-    from crmkpi.sample import generate_sample, write_sample
-
-    with user_errors():
-        day = _today("UTC") if as_of is None else _parse_day(as_of)
-        paths = write_sample(directory, generate_sample(customers, seed, day))
-        if not quiet:
-            typer.echo(f"wrote {len(paths)} files to {directory}", err=True)
-
-
-def _parse_day(text: str, calendar: str = "gregorian") -> date:
-    from crmkpi.calendars import parse_day
-
-    try:
-        return parse_day(text, calendar)
-    except ValueError as exc:
-        expected = "YYYY-MM-DD, Jalali or Gregorian" if calendar == "jalali" else "YYYY-MM-DD"
-        raise UsageError(f"--as-of {text!r} is not a date ({exc}; expected {expected})") from None
+for command in (kpis, presets, init, sample):
+    app.command()(command)
 
 
 def main() -> None:

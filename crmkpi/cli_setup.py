@@ -1,0 +1,105 @@
+"""The setup commands: ``kpis``, ``presets``, ``init``, ``sample``.
+
+Registered on the app by ``cli.py``; kept apart so that ``cli.py`` reads as
+the reporting commands. Core modules are imported inside the commands, so
+``--help`` does not pay for polars.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crmkpi.cli_support import no_color, parse_day_option, today, user_errors
+from crmkpi.errors import ConfigError, UsageError
+from crmkpi.options import AsOfOpt, CatalogueFormat, QuietOpt
+
+
+def kpis(
+    fmt: Annotated[
+        CatalogueFormat, typer.Option("--format", "-f", help="table, json or md.")
+    ] = CatalogueFormat.table,
+) -> None:
+    """List the built-in KPIs: id, label, unit, better, tables and definition."""
+    from crmkpi.render.catalogue import render_catalogue
+
+    with user_errors():
+        color = sys.stdout.isatty() and not no_color()
+        sys.stdout.write(render_catalogue(fmt.value, color=color))
+
+
+def presets(
+    name: Annotated[
+        str | None, typer.Argument(help="One preset (hubspot, zendesk …); default all.")
+    ] = None,
+) -> None:
+    """List the CRM presets and the headers and values each one reads (Markdown)."""
+    from crmkpi.render.presets import presets_markdown
+
+    with user_errors():  # an unknown name: its ConfigError, exit 2 with a suggestion
+        sys.stdout.write(presets_markdown(None if name is None else (name,)))
+
+
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="The data folder; crmkpi.yaml is written there.")
+    ] = Path(),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing crmkpi.yaml.")
+    ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="The CRM the exports come from (hubspot, salesforce, pipedrive, zoho, "
+            "zendesk, freshdesk, didar): writes its sources with their mapping.",
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a commented starter crmkpi.yaml for a folder of exports."""
+    from crmkpi.config import CONFIG_FILENAME
+    from crmkpi.output import write_atomic
+    from crmkpi.presets import load_preset
+    from crmkpi.starter import starter_config
+
+    with user_errors():
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: folder not found")
+        target = directory / CONFIG_FILENAME
+        if target.exists() and not force:
+            raise UsageError(f"{target} exists; use --force to replace it")
+        if preset is not None:
+            try:
+                load_preset(preset)
+            except ConfigError as exc:
+                raise UsageError(f"--preset: {exc.message}") from None
+        write_atomic(target, starter_config(directory, preset))
+        if not quiet:
+            typer.echo(f"wrote {target}; try: cd {directory} && crmkpi report", err=True)
+
+
+def sample(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to write the exports to (created if needed).")
+    ],
+    customers: Annotated[
+        int, typer.Option("--customers", min=1, help="Number of customers.")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")
+    ] = 1,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write realistic synthetic exports of every table, ending at --as-of."""
+    from crmkpi.sample import generate_sample, write_sample
+
+    with user_errors():
+        day = today("UTC") if as_of is None else parse_day_option(as_of)
+        paths = write_sample(directory, generate_sample(customers, seed, day))
+        if not quiet:
+            typer.echo(f"wrote {len(paths)} files to {directory}", err=True)
