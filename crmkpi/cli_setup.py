@@ -15,7 +15,7 @@ import typer
 
 from crmkpi.cli_support import no_color, parse_day_option, today, user_errors
 from crmkpi.errors import ConfigError, UsageError
-from crmkpi.options import AsOfOpt, CatalogueFormat, QuietOpt
+from crmkpi.options import AsOfOpt, CalendarName, CatalogueFormat, QuietOpt
 
 
 def kpis(
@@ -93,13 +93,23 @@ def sample(
         int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")
     ] = 1,
     as_of: AsOfOpt = None,
+    calendar: Annotated[
+        CalendarName,
+        typer.Option(
+            "--calendar",
+            help="gregorian: canonical CSV files; jalali: an Iranian CRM's exports (Didar: "
+            "Persian headers, Jalali dates, Persian digits) and a crmkpi.yaml that reads them.",
+        ),
+    ] = CalendarName.gregorian,
     quiet: QuietOpt = False,
 ) -> None:
     """Write realistic synthetic exports of every table, ending at --as-of."""
     from crmkpi.sample import generate_sample, write_sample
 
     with user_errors():
-        day = today("UTC") if as_of is None else parse_day_option(as_of)
-        paths = write_sample(directory, generate_sample(customers, seed, day))
+        day = today("UTC") if as_of is None else parse_day_option(as_of, calendar.value)
+        paths = write_sample(
+            directory, generate_sample(customers, seed, day), calendar=calendar.value
+        )
         if not quiet:
             typer.echo(f"wrote {len(paths)} files to {directory}", err=True)

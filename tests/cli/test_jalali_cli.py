@@ -136,3 +136,31 @@ def test_check_reads_jalali_periods() -> None:
     )
     assert result.exit_code in (0, 1), result.stderr
     assert "1405-07" in result.stdout
+
+
+def test_jalali_sample_reports_in_jalali_months_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "iran"
+    made = runner.invoke(
+        app,
+        [
+            "sample",
+            str(folder),
+            "--calendar",
+            "jalali",
+            "--customers",
+            "200",
+            "--as-of",
+            "1405-08-29",
+        ],
+    )
+    assert made.exit_code == 0, made.stderr
+    assert "wrote 8 files" in made.stderr
+    monkeypatch.chdir(folder)  # the written crmkpi.yaml is found there
+    result = runner.invoke(app, ["report", "--as-of", "1405-08-29", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["period"]["label"] == "1405-07"  # last-month in Jalali months
+    assert doc["inputs"]["deals"]["preset"] == "didar"
+    assert sum(k["value"] is not None for k in doc["kpis"]) >= 20

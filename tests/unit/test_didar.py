@@ -105,7 +105,7 @@ def test_validate_shows_the_persian_mapping(tmp_path: Path) -> None:
     _didar(tmp_path)
     result = runner.invoke(app, ["validate", "-d", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
-    assert "preset: didar (detected: matched 7 of 9 columns)" in result.stdout
+    assert "preset: didar (detected: matched 7 of 12 columns)" in result.stdout
     assert 'status      <- "وضعيت معامله" (values: موفق -> won' in result.stdout
 
 
