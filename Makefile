@@ -44,6 +44,13 @@ golden: $(STAMP)
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.csv
 	$(BIN)/crmkpi report -c tests/golden/analyses.yaml --as-of $(DEMO_AS_OF) -o tests/golden/analyses.md
 
-# README pictures: the golden report in headless chromium, and the terminal table as SVG.
+# README pictures: the golden report in headless chromium, the terminal table as SVG,
+# and the Persian report (docs/report-fa.png: --locale fa --calendar jalali -p 1405-07).
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
+
+# Speed against DuckDB and the polars read floor at 10k/100k/1M customers (data cached in
+# benchmarks/data/); writes benchmarks/results.md. BENCH_ARGS="--quick" for 10k and 100k only.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -8,6 +8,8 @@ and suggests the closest valid name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +28,18 @@ from crmkpi.presets import (
     text_list,
 )
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, parse_yaml, read_yaml
+
+
+@cache
+def locale_codes() -> tuple[str, ...]:
+    """``en`` and every language with a message catalogue, ``crmkpi/locales/<code>.yaml``:
+    adding a language is adding its file (the renderers read it, see render/i18n.py)."""
+    folder = resources.files("crmkpi") / "locales"
+    found = sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+    return ("en", *found)
+
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 CONFIG_FILENAME = "crmkpi.yaml"
@@ -130,7 +144,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         currency=_optional_text(doc, data, "currency"),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", ("gregorian", "jalali"), "gregorian"),
-        locale=_choice(doc, data, "locale", ("en", "fa"), "en"),
+        locale=_choice(doc, data, "locale", locale_codes(), "en"),
         fiscal_year_start=_fiscal_year_start(doc, data),
         period=_text(doc, data, "period", "last-month"),
         compare=_compare(doc, data.get("compare", list(COMPARISONS))),

@@ -4,7 +4,9 @@
 
 writes ``docs/screenshots/report-desktop.png`` (1280 wide) and
 ``report-phone.png`` (390 wide) of the golden report (``tests/golden``,
-as of the last day of ``sample_data/``), each as tall as the page.
+as of the last day of ``sample_data/``), each as tall as the page; and
+``docs/report-fa.png``, the demo report in Persian (``configs/default.yaml``
+with ``--locale fa --calendar jalali -p 1405-07``: Mehr 1405), right to left.
 
 Chromium is a tool of this script and of ``tests/e2e/test_browser.py``, which
 loads this file for the same helpers; the ``crmkpi`` package never needs it.
@@ -28,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "crmkpi.yaml"
 ANALYSES = ROOT / "tests" / "golden" / "analyses.yaml"
+DEMO = ROOT / "configs" / "default.yaml"
+PERSIAN_PERIOD = "1405-07"  # Mehr 1405: the last whole Jalali month of sample_data/
+PERSIAN_SHOT = ROOT / "docs" / "report-fa.png"
 AS_OF = date(2026, 11, 20)
 OUT = ROOT / "docs" / "screenshots"
 # Width, and the most height to keep (the phone shot shows the first screens only).
@@ -46,36 +51,46 @@ def find_chromium() -> str | None:
     return next((p for p in map(shutil.which, BROWSERS) if p), None)
 
 
+def _headless(browser: str, profile: str) -> list[str]:
+    """Headless Chromium with a fresh profile and no network services: the
+    report must not need any, and a shared profile would leak state."""
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
+
+
 def screenshot(
     browser: str, page: Path, png: Path, width: int, height: int, *, dark: bool = False
 ) -> None:
-    """``page`` rendered in a ``width`` × ``height`` window, saved to ``png``.
-
-    A fresh profile each time and no network services: the report must not
-    need any, and a shared profile would leak state between shots.
-    """
+    """``page`` rendered in a ``width`` × ``height`` window, saved to ``png``."""
     with tempfile.TemporaryDirectory(prefix="crmkpi-chromium-") as profile:
-        args = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--hide-scrollbars",
-            f"--window-size={width},{height}",
-            f"--screenshot={png}",
-        ]
+        args = _headless(browser, profile)
+        args += ["--hide-scrollbars", f"--window-size={width},{height}", f"--screenshot={png}"]
         if dark:
             args.append("--blink-settings=preferredColorScheme=0")
         args.append(page.resolve().as_uri())
         subprocess.run(args, check=True, capture_output=True, timeout=60)
     if not png.is_file():
         raise RuntimeError(f"{browser} wrote no screenshot to {png}")
+
+
+def dump_dom(browser: str, page: Path, width: int = 1280, height: int = 900) -> str:
+    """The DOM of ``page`` after it ran, as HTML: how a test reads what a
+    script measured in the page (computed styles, boxes)."""
+    with tempfile.TemporaryDirectory(prefix="crmkpi-chromium-") as profile:
+        args = _headless(browser, profile)
+        args += [f"--window-size={width},{height}", "--dump-dom", page.resolve().as_uri()]
+        done = subprocess.run(args, check=True, capture_output=True, timeout=60)
+    return done.stdout.decode("utf-8")
 
 
 def _chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -159,6 +174,29 @@ def _render_golden(html: Path, config: Path = GOLDEN) -> None:
     html.write_text(render_html(report), encoding="utf-8")
 
 
+def render_persian(html: Path) -> None:
+    """The demo report in Persian with Jalali dates, as ``crmkpi report -c
+    configs/default.yaml --locale fa --calendar jalali -p 1405-07`` makes it."""
+    from crmkpi.config import load_config
+    from crmkpi.engine import run_report
+    from crmkpi.render.html import render_html
+
+    cfg = load_config(DEMO, ROOT).with_overrides(locale="fa", calendar="jalali")
+    report = run_report(cfg, AS_OF, period_text=PERSIAN_PERIOD)
+    html.write_text(render_html(report), encoding="utf-8")
+
+
+def full_page(browser: str, html: Path, target: Path, width: int, most: int | None = None) -> int:
+    """``html`` at ``width``, as tall as its content (at most ``most``); the height."""
+    with tempfile.TemporaryDirectory(prefix="crmkpi-probe-") as tmp:
+        probe = Path(tmp) / "probe.png"
+        screenshot(browser, html, probe, width, TALL)
+        height = min(content_height(probe) + MARGIN, most or TALL)
+    screenshot(browser, html, target, width, height)
+    sys.stdout.write(f"{target.relative_to(ROOT)}: {width}×{height}\n")
+    return height
+
+
 def terminal_svg(svg: Path, width: int = 172, config: Path = GOLDEN) -> None:
     """The terminal table of a golden report, in colour, as an SVG picture."""
     from rich.console import Console
@@ -184,19 +222,13 @@ def main() -> int:
         html = Path(tmp) / "report.html"
         _render_golden(html)
         for name, (width, most) in SIZES.items():
-            target = OUT / f"report-{name}.png"
-            probe = Path(tmp) / f"probe-{name}.png"
-            screenshot(browser, html, probe, width, TALL)
-            height = min(content_height(probe) + MARGIN, most or TALL)
-            screenshot(browser, html, target, width, height)
-            sys.stdout.write(f"{target.relative_to(ROOT)}: {width}×{height}\n")
+            full_page(browser, html, OUT / f"report-{name}.png", width, most)
         html = Path(tmp) / "analyses.html"
         _render_golden(html, ANALYSES)
-        target = OUT / "analyses-desktop.png"
-        screenshot(browser, html, Path(tmp) / "probe.png", 1280, TALL)
-        height = content_height(Path(tmp) / "probe.png") + MARGIN
-        screenshot(browser, html, target, 1280, height)
-        sys.stdout.write(f"{target.relative_to(ROOT)}: 1280×{height}\n")
+        full_page(browser, html, OUT / "analyses-desktop.png", 1280)
+        html = Path(tmp) / "report-fa.html"
+        render_persian(html)
+        full_page(browser, html, PERSIAN_SHOT, 1280)
     for name, config in (("terminal", GOLDEN), ("terminal-analyses", ANALYSES)):
         terminal_svg(OUT / f"{name}.svg", config=config)
         sys.stdout.write(f"docs/screenshots/{name}.svg\n")

@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from crmkpi.analyses import Breakdown, Measured
 from crmkpi.engine import KpiResult, Report
 from crmkpi.render.format import MISSING, display
+from crmkpi.render.i18n import ENGLISH, N_, Messages, messages
+from crmkpi.render.labels import dimension_name, kpi_label
 
-NONE_KEY = "(none)"
-OTHER = "(other)"
-TOTAL = "Total"
-NOT_ADDITIVE = "not additive, so the folded groups are not summed (the JSON output has each group)"
+NONE_KEY = N_("(none)")
+OTHER = N_("(other)")
+TOTAL = N_("Total")
+NOT_ADDITIVE = N_(
+    "not additive, so the folded groups are not summed (the JSON output has each group)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +99,12 @@ class Notes:
     """Reasons numbered in first-seen order, one number per reason."""
 
     reasons: list[str] = field(default_factory=list)
+    tr: Messages = ENGLISH
 
     def cell(self, value: float | None, text: str, reason: str | None) -> Cell:
         if value is not None:
             return Cell(text, value)
-        why = reason or "unavailable"
+        why = reason or self.tr("unavailable")
         if why not in self.reasons:
             self.reasons.append(why)
         return Cell(MISSING, None, why, self.reasons.index(why) + 1)
@@ -108,16 +113,16 @@ class Notes:
 # --- breakdowns -------------------------------------------------------------------
 
 
-def _fold(gvs: Sequence[Measured], additive: bool) -> Measured:
+def _fold(gvs: Sequence[Measured], additive: bool, tr: Messages) -> Measured:
     """The ``(other)`` value of one KPI: the sum of the folded groups when the
     KPI is additive and every folded group has a value."""
     if not additive:
-        return Measured(None, NOT_ADDITIVE)
+        return Measured(None, tr(NOT_ADDITIVE))
     missing = [g for g in gvs if g.value is None]
     if len(missing) == len(gvs):
         return Measured(None, missing[0].reason)
     if missing:
-        return Measured(None, f"{len(missing)} of the folded groups have no value")
+        return Measured(None, tr("{count} of the folded groups have no value", count=len(missing)))
     return Measured(sum(g.value or 0.0 for g in gvs))
 
 
@@ -132,62 +137,77 @@ def _kpis_of(b: Breakdown, report: Report) -> list[KpiResult]:
 def _row(label: str, values: dict[str, Measured], kpis: Iterable[KpiResult], ctx: _Ctx) -> Row:
     cells = []
     for r in kpis:
-        gv = values.get(r.spec.id, Measured(None, "not computed for this group"))
-        cells.append(
-            ctx.notes.cell(gv.value, display(gv.value, r.kpi.unit, ctx.currency), gv.reason)
-        )
+        gv = values.get(r.spec.id, Measured(None, ctx.tr("not computed for this group")))
+        text = display(gv.value, r.kpi.unit, ctx.currency, ctx.tr)
+        cells.append(ctx.notes.cell(gv.value, text, gv.reason))
     return Row(label, tuple(cells))
 
 
 @dataclass
 class _Ctx:
     currency: str | None
-    notes: Notes = field(default_factory=Notes)
+    tr: Messages
+    notes: Notes
 
 
-def breakdown_view(b: Breakdown, report: Report, top: int = 10) -> BreakdownView:
+def _caption(shown: int, groups: int, folded: int, first: str, tr: Messages) -> str:
+    if not folded:
+        return ""
+    return tr(
+        "Top {shown} of {groups} groups by {kpi}; the other {folded} are folded into {other}.",
+        shown=tr.number(shown),
+        groups=tr.number(groups),
+        kpi=first,
+        folded=tr.number(folded),
+        other=tr(OTHER),
+    )
+
+
+def breakdown_view(
+    b: Breakdown, report: Report, top: int = 10, tr: Messages | None = None
+) -> BreakdownView:
     """Groups in the order they arrive (sorted by the first KPI), the first
     ``top`` shown and the rest folded into ``(other)``; folding a single group
-    would only hide its name, so it is shown instead. ``top`` < 1 shows all."""
+    would only hide its name, so it is shown instead. ``top`` < 1 shows all.
+    ``tr``: the language, by default the report's."""
     kpis = _kpis_of(b, report)
-    ctx = _Ctx(report.currency)
+    tr = tr or messages(report.locale)
+    ctx = _Ctx(report.currency, tr, Notes(tr=tr))
     shown, folded = list(b.groups), []
     if 0 < top < len(b.groups) - 1:
         shown, folded = list(b.groups[:top]), list(b.groups[top:])
-    rows = tuple(_row(g.key if g.key is not None else NONE_KEY, g.values, kpis, ctx) for g in shown)
+    none = tr(NONE_KEY)
+    rows = tuple(_row(g.key if g.key is not None else none, g.values, kpis, ctx) for g in shown)
     other = None
     if folded:
         values = {
             r.spec.id: _fold(
-                [g.values.get(r.spec.id, Measured(None)) for g in folded], r.kpi.additive
+                [g.values.get(r.spec.id, Measured(None)) for g in folded], r.kpi.additive, tr
             )
             for r in kpis
         }
-        other = Row(OTHER, _row(OTHER, values, kpis, ctx).cells, "other")
+        other = Row(tr(OTHER), _row(OTHER, values, kpis, ctx).cells, "other")
     totals = {
         r.spec.id: b.total.get(r.spec.id, Measured(r.current.value, r.current.reason)) for r in kpis
     }
-    total = Row(TOTAL, _row(TOTAL, totals, kpis, ctx).cells, "total")
-    caption = ""
-    if folded:
-        first = kpis[0].label if kpis else ""
-        caption = (
-            f"Top {len(shown)} of {len(b.groups)} groups by {first}; "
-            f"the other {len(folded)} are folded into {OTHER}."
-        )
+    total = Row(tr(TOTAL), _row(TOTAL, totals, kpis, ctx).cells, "total")
+    labels = [kpi_label(r, tr) for r in kpis]
+    words = dimension_name(b.dimension, tr)
     table = TableView(
         id=f"breakdown-{slug(b.dimension)}",
-        title=f"By {b.dimension.replace('_', ' ')}",
-        head=b.dimension.replace("_", " ").capitalize(),
-        columns=tuple(Column(r.label) for r in kpis),
+        title=tr("By {dimension}", dimension=words),
+        head=words.capitalize(),
+        columns=tuple(Column(label) for label in labels),
         rows=rows,
         other=other,
         total=total,
-        caption=caption,
+        caption=_caption(len(shown), len(b.groups), len(folded), labels[0] if labels else "", tr),
         notes=tuple(ctx.notes.reasons),
     )
     return BreakdownView(b.dimension, table, len(folded), len(b.groups))
 
 
-def breakdown_views(report: Report, top: int = 10) -> tuple[BreakdownView, ...]:
-    return tuple(breakdown_view(b, report, top) for b in report.breakdowns)
+def breakdown_views(
+    report: Report, top: int = 10, tr: Messages | None = None
+) -> tuple[BreakdownView, ...]:
+    return tuple(breakdown_view(b, report, top, tr) for b in report.breakdowns)

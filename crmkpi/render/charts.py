@@ -43,6 +43,8 @@ class Sparkline:
     as a slope; ``area`` is the same segments closed down to the bottom edge.
     ``low`` and ``high`` are the points with the smallest and largest value (the
     y-axis labels); ``zero`` is the y of the value 0 when it lies inside the range.
+    ``grid`` is where the horizontal grid lines start and end. ``rtl``: drawn
+    mirrored (``charts_rtl``), the oldest point on the right.
     """
 
     width: float
@@ -56,6 +58,8 @@ class Sparkline:
     last: str
     zero: float | None
     label_x: float
+    grid: tuple[float, float]
+    rtl: bool = False
 
     @property
     def empty(self) -> bool:
@@ -104,6 +108,13 @@ def _area(run: Sequence[PlotPoint], bottom: float) -> str:
     return f"{_line(run)} L{_num(run[-1].x)} {_num(bottom)} L{_num(run[0].x)} {_num(bottom)} Z"
 
 
+def paths(points: Sequence[PlotPoint], bottom: float) -> tuple[str, str]:
+    """The line through ``points``, broken at gaps, and its area down to ``bottom``."""
+    runs = _segments(points)
+    line = " ".join(_line(run) for run in runs)
+    return line, " ".join(a for a in (_area(run, bottom) for run in runs) if a)
+
+
 def _extremes(points: Sequence[TrendLike]) -> tuple[int, int] | None:
     """Indices of the first smallest and the first largest value (None: no value)."""
     known = [(p.value, i) for i, p in enumerate(points) if p.value is not None]
@@ -149,19 +160,21 @@ def sparkline(
         PlotPoint(x_of(i), None if p.value is None else y_of(p.value), p.period, p.display)
         for i, p in enumerate(points)
     )
-    runs = _segments(placed)
+    d, area = paths(placed, height)
+    label_x = round(right + inset + label_size / 2, 2)
     return Sparkline(
         width=width,
         height=height,
         points=placed,
-        d=" ".join(_line(run) for run in runs),
-        area=" ".join(a for a in (_area(run, height) for run in runs) if a),
+        d=d,
+        area=area,
         low=placed[ends[0]] if ends else None,
         high=placed[ends[1]] if ends else None,
         first=points[0].period if points else "",
         last=points[-1].period if points else "",
         zero=y_of(0.0) if lo < 0 < hi else None,
-        label_x=round(right + inset + label_size / 2, 2),
+        label_x=label_x,
+        grid=(0, label_x - label_size / 2),
     )
 
 
@@ -180,14 +193,16 @@ class BarLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One horizontal bar: its box, and where its value label (``text``: the
-    display, and the flag in words) starts. ``width`` 0: nothing to draw."""
+    """One horizontal bar: its box (``x`` its left edge), and where its value
+    label (``text``: the display, and the flag in words) starts. ``width`` 0:
+    nothing to draw."""
 
     label: str
     text: str
     flag: str
     y: float
     width: float
+    x: float
     text_x: float
     mid: float
     missing: bool
@@ -196,8 +211,9 @@ class Bar:
 @dataclass(frozen=True, slots=True)
 class Bars:
     """Horizontal bars from a zero axis at ``left``: category labels end at
-    ``left`` - ``size`` / 2, values follow each bar, the axis title sits
-    under the bars at ``axis_y``."""
+    ``label_x`` (``left`` - ``size`` / 2), values follow each bar, the axis
+    title sits under the bars at ``axis_y``. ``rtl``: mirrored, bars grow
+    from a zero axis on the right (``charts_rtl``)."""
 
     width: float
     height: float
@@ -207,6 +223,8 @@ class Bars:
     bottom: float
     axis_y: float
     size: float
+    label_x: float
+    rtl: bool = False
 
     @property
     def empty(self) -> bool:
@@ -248,6 +266,7 @@ def bars(
                 flag=item.flag,
                 y=round(n * step, 2),
                 width=length,
+                x=left,
                 text_x=round(left + length + size / 2, 2),
                 mid=round(n * step + bar_height / 2, 2),
                 missing=item.value is None,
@@ -263,6 +282,7 @@ def bars(
         bottom=bottom,
         axis_y=round(bottom + size * 1.4, 2),
         size=size,
+        label_x=left - size / 2,
     )
 
 
@@ -311,7 +331,8 @@ class HeatLabel:
 @dataclass(frozen=True, slots=True)
 class Heatmap:
     """Rows top to bottom, columns left to right from ``left``; a cell
-    without a value is left blank. ``size_x`` is where the row sizes end."""
+    without a value is left blank. Row labels start at ``start``, row sizes
+    end at ``size_x``. ``rtl``: mirrored, columns from right to left."""
 
     width: float
     height: float
@@ -325,6 +346,8 @@ class Heatmap:
     columns: tuple[HeatLabel, ...]
     size_x: float
     font: float
+    start: float = 0
+    rtl: bool = False
 
 
 def heatmap(

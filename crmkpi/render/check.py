@@ -5,6 +5,7 @@ from __future__ import annotations
 from crmkpi.engine import KpiResult, Report
 from crmkpi.kpispec import KpiSpec
 from crmkpi.render.format import display
+from crmkpi.render.i18n import ENGLISH, Messages
 from crmkpi.targets import Verdict, judge_report
 
 
@@ -14,10 +15,18 @@ def checked(report: Report) -> list[tuple[KpiResult, Verdict]]:
     return [(r, verdicts[r.spec.id]) for r in report.kpis if verdicts[r.spec.id].status is not None]
 
 
-def rules_text(spec: KpiSpec) -> str:
-    """``fail if > 5%, warn if > 3%``: the rules, spelled out, or ''."""
+def rules_text(spec: KpiSpec, tr: Messages = ENGLISH) -> str:
+    """``fail if > 5%, warn if > 3%``: the rules, spelled out, or ''; in
+    ``tr``'s language, the condition as the config writes it (its digits
+    in the language's)."""
     rules = (("fail", spec.fail), ("warn", spec.warn))
-    return ", ".join(f"{kind} if {c.text}" for kind, c in rules if c)
+    return tr.join(
+        [
+            tr("{status} if {rule}", status=tr(kind), rule=tr.number(c.text))
+            for kind, c in rules
+            if c
+        ]
+    )
 
 
 def verdict_line(r: KpiResult, v: Verdict, currency: str | None) -> str:

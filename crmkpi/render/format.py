@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002 - Persian examples in docstrings are the point
 """How values look to people: one place, so every format agrees."""
 
 from __future__ import annotations
@@ -5,17 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from crmkpi.kpis.registry import Unit
+from crmkpi.render.i18n import ENGLISH, N_, Messages
 
 MISSING = "—"
 
 
-_FORMATS: dict[str, Callable[[float], str]] = {
+# The number of a value, as Python writes it; a language rewrites its digits.
+_NUMBERS: dict[str, Callable[[float], str]] = {
     "percent": lambda v: f"{v * 100:.2f}%",
     "count": lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}",
-    "days": lambda v: f"{v:,.1f} days",
-    "hours": lambda v: f"{v:,.1f} h",
+    "days": lambda v: f"{v:,.1f}",
+    "hours": lambda v: f"{v:,.1f}",
     "score": lambda v: f"{v:+.1f}",
 }
+# The word after the number (translated).
+UNIT_WORDS = {"days": N_("days"), "hours": N_("h")}
 
 
 def raw_number(value: float | None, unit: Unit) -> float | int | None:
@@ -27,27 +32,36 @@ def raw_number(value: float | None, unit: Unit) -> float | int | None:
     return value
 
 
-def display(value: float | None, unit: Unit, currency: str | None = None) -> str:
-    """``2.13%``, ``1,204``, ``USD 12,400.00``, ``3.5 days``; ``—`` when unavailable."""
+def display(
+    value: float | None, unit: Unit, currency: str | None = None, tr: Messages = ENGLISH
+) -> str:
+    """``2.13%``, ``1,204``, ``USD 12,400.00``, ``3.5 days``; ``—`` when unavailable.
+    In Persian (``tr``): ``۲٫۱۳٪``, ``۱٬۲۰۴``, ``USD ۱۲٬۴۰۰٫۰۰``, ``۳٫۵ روز``; the
+    currency code is kept as the config writes it."""
     if value is None:
         return MISSING
     if unit == "currency":
-        return f"{currency} {value:,.2f}" if currency else f"{value:,.2f}"
-    return _FORMATS.get(unit, _plain)(value)
+        number = tr.number(f"{value:,.2f}")
+        return f"{currency} {number}" if currency else number
+    number = tr.number(_NUMBERS.get(unit, _plain)(value))
+    word = UNIT_WORDS.get(unit)
+    return f"{number} {tr(word)}" if word else number
 
 
 def _plain(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def display_change(change: float | None, unit: Unit, currency: str | None = None) -> str:
+def display_change(
+    change: float | None, unit: Unit, currency: str | None = None, tr: Messages = ENGLISH
+) -> str:
     """A signed change: percents in percentage points (``+0.37 pp``)."""
     if change is None:
         return MISSING
     if unit == "percent":
-        return f"{change * 100:+.2f} pp"
+        return f"{tr.number(f'{change * 100:+.2f}')} {tr('pp')}"
     sign = "+" if change > 0 else ("-" if change < 0 else "±")
-    return sign + display(abs(change), unit, currency).lstrip("+")
+    return tr.sign(sign) + display(abs(change), unit, currency, tr).removeprefix(tr.sign("+"))
 
 
 def change(current: float | None, earlier: float | None) -> float | None:

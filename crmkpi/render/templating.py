@@ -11,7 +11,7 @@ is an error, not a silent blank. Any problem in a user's template is a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,6 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from crmkpi.errors import ConfigError
+from crmkpi.render.i18n import ENGLISH
 
 TEMPLATE_NAMES = {"html": "report.html.j2", "md": "report.md.j2"}
 
@@ -48,13 +49,10 @@ def _environment(fmt: str, user_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
-    env.globals["_"] = _untranslated
+    env.globals["_"] = ENGLISH  # the renderer passes the report's language
+    env.globals["digits"] = ENGLISH.number
+    env.globals["rtl"] = False
     return env
-
-
-def _untranslated(text: str) -> str:
-    """The message catalogue's hook: templates write ``{{ _("Previous") }}``."""
-    return text
 
 
 def render_template(
@@ -62,9 +60,12 @@ def render_template(
     context: Mapping[str, Any],
     *,
     user_template: Path | None = None,
-    functions: Mapping[str, Callable[..., Any]] | None = None,
+    functions: Mapping[str, Any] | None = None,
 ) -> str:
-    """Render the template of ``fmt`` (``html`` or ``md``) with ``context``."""
+    """Render the template of ``fmt`` (``html`` or ``md``) with ``context``;
+    ``functions`` become globals, which imported macros see too: the helpers,
+    ``_`` (the report's ``i18n.Messages``, so ``{{ _("Previous") }}`` is in
+    its language) and ``rtl``."""
     env = _environment(fmt, user_template.parent if user_template else None)
     env.globals.update(functions or {})
     if user_template is None:

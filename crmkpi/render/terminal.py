@@ -18,8 +18,11 @@ from rich.text import Text
 from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
+from crmkpi.render.dates import day_text, period_title, span_text
 from crmkpi.render.format import MISSING, display, spark_text
-from crmkpi.render.terminal_analyses import print_analyses
+from crmkpi.render.i18n import N_, Messages, messages
+from crmkpi.render.labels import kpi_label
+from crmkpi.render.terminal_analyses import print_analyses, too_narrow
 from crmkpi.render.view import (
     CHANGE_TITLES,
     COMPARISON_TITLES,
@@ -32,11 +35,11 @@ from crmkpi.targets import Verdict, judge_report
 _STYLE = {"good": "green", "bad": "red", "neutral": "dim"}
 
 
-def _period_text(p: Period) -> str:
-    span = (
-        p.start.isoformat() if p.days == 1 else f"{p.start.isoformat()} – {p.last_day.isoformat()}"
-    )
-    return f"{p.label} ({span}{', partial' if p.partial else ''})"
+def _period_text(p: Period, tr: Messages) -> str:
+    """``2026-10 (2026-10-01 – 2026-10-20, partial)``."""
+    span = span_text(p.start, p.last_day, p.calendar, tr)
+    partial = tr.comma + tr("partial") if p.partial else ""
+    return f"{period_title(p.label, p.calendar, tr)} ({span}{partial})"
 
 
 def _change_cell(c: ChangeView) -> Text:
@@ -52,8 +55,9 @@ class _Notes:
     """Numbered explanations of unavailable values, shown under the table: one
     number per reason, naming the KPIs (and columns) it applies to."""
 
-    def __init__(self, columns: int) -> None:
+    def __init__(self, columns: int, tr: Messages) -> None:
         self.columns = columns  # value columns per KPI: the value and each comparison
+        self.tr = tr
         self.missing: dict[str, dict[str, list[str]]] = {}  # reason → KPI label → columns
 
     def cell(
@@ -65,51 +69,53 @@ class _Notes:
         column: str = "",
     ) -> Text:
         if m.value is not None:
-            return Text(display(m.value, unit, currency))
-        reason = m.reason or "unavailable"
+            return Text(display(m.value, unit, currency, self.tr))
+        reason = m.reason or self.tr("unavailable")
         self.missing.setdefault(reason, {}).setdefault(label, []).append(column)
         number = list(self.missing).index(reason) + 1
-        return Text(f"{MISSING} [{number}]", style="dim")
+        return Text(f"{MISSING} [{self.tr.number(number)}]", style="dim")
 
     @property
     def lines(self) -> list[str]:
         """``Churn rate (year ago): no customers at period start``; a KPI
         missing for one reason in every column is named without columns."""
         return [
-            ", ".join(self._name(label, cols) for label, cols in kpis.items()) + f": {reason}"
+            self.tr.join([self._name(label, cols) for label, cols in kpis.items()]) + f": {reason}"
             for reason, kpis in self.missing.items()
         ]
 
     def _name(self, label: str, columns: list[str]) -> str:
         if len(columns) == self.columns:
             return label
-        return f"{label} ({', '.join(c or 'value' for c in columns)})"
+        return f"{label} ({self.tr.join([c or self.tr('value') for c in columns])})"
 
 
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold magenta"}
 STATUS_MARK = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?"}
 
 
-def _target_cell(verdict: Verdict, unit: Unit, currency: str | None) -> Text:
+def _target_cell(verdict: Verdict, unit: Unit, currency: str | None, tr: Messages) -> Text:
     """The target, and for a paced KPI how the projection compares with it."""
     if verdict.target is None:
         return Text(MISSING if verdict.status else "", style="dim")
-    text = display(verdict.target, unit, currency)
+    text = display(verdict.target, unit, currency, tr)
     if verdict.pacing and verdict.pacing.of_target is not None:
-        text += f" (on track for {verdict.pacing.of_target:.0%})"
+        share = tr.number(f"{verdict.pacing.of_target:.0%}")
+        text += f" ({tr('on track for {share}', share=share)})"
     return Text(text)
 
 
-def _status_cell(verdict: Verdict) -> Text:
+def _status_cell(verdict: Verdict, tr: Messages) -> Text:
     if verdict.status is None:
         return Text("")
     return Text(
-        f"{STATUS_MARK[verdict.status]} {verdict.status}", style=STATUS_STYLE[verdict.status]
+        f"{STATUS_MARK[verdict.status]} {tr(verdict.status)}", style=STATUS_STYLE[verdict.status]
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Column:
+    id: str  # the English header: what DROP_ORDER names
     header: str
     justify: JustifyMethod
     cells: list[Text]
@@ -118,42 +124,58 @@ class _Column:
 # Which columns go first when the terminal is too narrow: the year-ago and
 # previous values before the changes against them, the trend before the target,
 # and the status last of all. KPI and value always stay.
-DROP_ORDER = ("Year ago", "Previous", "Trend", "vs year ago", "Target", "Change", "Status")
+DROP_ORDER = (
+    N_("Year ago"),
+    N_("Previous"),
+    N_("Trend"),
+    N_("vs year ago"),
+    N_("Target"),
+    N_("Change"),
+    N_("Status"),
+)
+
+
+def _column(name: str, justify: JustifyMethod, cells: list[Text], tr: Messages) -> _Column:
+    return _Column(name, tr(name), justify, cells)
+
+
+def _comparison_columns(report: Report, name: str, notes: _Notes) -> list[_Column]:
+    """The values of the comparison period ``name`` and the changes against it."""
+    tr, cur = notes.tr, report.currency
+    title, change_title = COMPARISON_TITLES[name], CHANGE_TITLES[name]
+    values, changes = [], []
+    for r in report.kpis:
+        label = kpi_label(r, tr)
+        values.append(notes.cell(r.comparisons[name], r.kpi.unit, cur, label, tr(title).lower()))
+        change = change_view(r, name, report.comparisons[name], cur, tr)
+        changes.append(_change_cell(change))
+    return [_column(title, "right", values, tr), _column(change_title, "right", changes, tr)]
 
 
 def _columns(report: Report, notes: _Notes) -> list[_Column]:
-    compare = list(report.comparisons)
+    tr, cur = notes.tr, report.currency
     verdicts = judge_report(report)
     judged = any(v.status or v.target is not None for v in verdicts.values())
-    cur = report.currency
-    cols = {
-        "KPI": _Column("KPI", "left", [Text(r.label) for r in report.kpis]),
-        "Value": _Column("Value", "right", []),
-    }
-    for r in report.kpis:
-        unit = r.kpi.unit
-        cols["Value"].cells.append(notes.cell(r.current, unit, cur, r.label))
+    labels = [kpi_label(r, tr) for r in report.kpis]
+    values = [
+        notes.cell(r.current, r.kpi.unit, cur, label)
+        for r, label in zip(report.kpis, labels, strict=True)
+    ]
+    cols = [_column("KPI", "left", [Text(label) for label in labels], tr)]
+    cols.append(_column("Value", "right", values, tr))
     for name in ("previous", "year_ago"):
-        if name in compare:
-            title, change_title = COMPARISON_TITLES[name], CHANGE_TITLES[name]
-            cols[title] = _Column(title, "right", [])
-            cols[change_title] = _Column(change_title, "right", [])
-            for r in report.kpis:
-                m = r.comparisons[name]
-                cols[title].cells.append(notes.cell(m, r.kpi.unit, cur, r.label, title.lower()))
-                change = change_view(r, name, report.comparisons[name], cur)
-                cols[change_title].cells.append(_change_cell(change))
+        if name in report.comparisons:
+            cols += _comparison_columns(report, name, notes)
     if judged:
         ver = [verdicts[r.spec.id] for r in report.kpis]
-        cols["Target"] = _Column(
-            "Target",
-            "right",
-            [_target_cell(v, r.kpi.unit, cur) for v, r in zip(ver, report.kpis, strict=True)],
-        )
-        cols["Status"] = _Column("Status", "left", [_status_cell(v) for v in ver])
+        targets = [
+            _target_cell(v, r.kpi.unit, cur, tr) for v, r in zip(ver, report.kpis, strict=True)
+        ]
+        cols.append(_column("Target", "right", targets, tr))
+        cols.append(_column("Status", "left", [_status_cell(v, tr) for v in ver], tr))
     if any(len(r.trend) > 1 for r in report.kpis):
-        cols["Trend"] = _Column("Trend", "left", [_trend_cell(r) for r in report.kpis])
-    return list(cols.values())
+        cols.append(_column("Trend", "left", [_trend_cell(r) for r in report.kpis], tr))
+    return cols
 
 
 def _trend_cell(r: KpiResult) -> Text:
@@ -169,45 +191,66 @@ def _table(columns: list[_Column]) -> Table:
     return table
 
 
-def _fit(columns: list[_Column], console: Console) -> tuple[Table, list[str]]:
+def _fit(columns: list[_Column], console: Console) -> tuple[Table, list[_Column]]:
     """The widest table that fits the console, dropping columns in DROP_ORDER
-    rather than wrapping cells; also the headers that were dropped."""
-    dropped: list[str] = []
+    rather than wrapping cells; also the columns that were dropped."""
+    dropped: list[_Column] = []
     unbounded = console.options.update_width(100_000)  # a table's measure is capped at the width
-    for header in (None, *DROP_ORDER):
-        if header is not None and any(c.header == header for c in columns):
-            columns = [c for c in columns if c.header != header]
-            dropped.append(header)
+    for name in (None, *DROP_ORDER):
+        gone = [c for c in columns if c.id == name]
+        columns = [c for c in columns if c.id != name]
+        dropped += gone
         table = _table(columns)
         if Measurement.get(console, unbounded, table).maximum <= console.width:
             break
     return table, dropped
 
 
-def _header(report: Report) -> list[Text]:
+def _header(report: Report, tr: Messages) -> list[Text]:
+    as_of = day_text(report.as_of, report.period.calendar, tr)
     lines = [Text(report.title, style="bold")]
-    lines.append(Text(f"Period {_period_text(report.period)} · as of {report.as_of.isoformat()}"))
+    period = _period_text(report.period, tr)
+    lines.append(Text(f"{tr('Period')} {period} · {tr('as of')} {as_of}"))
     for name, p in report.comparisons.items():
-        lines.append(Text(f"{name.replace('_', ' ').capitalize()}: {_period_text(p)}", style="dim"))
+        title = tr(COMPARISON_TITLES.get(name, name.replace("_", " ").capitalize()))
+        lines.append(Text(f"{title}: {_period_text(p, tr)}", style="dim"))
     return lines
 
 
-def _footer(report: Report) -> list[Text]:
+def _footer(report: Report, tr: Messages) -> list[Text]:
     lines: list[Text] = []
     for i in report.inputs:
-        skipped = f", {i.skipped} skipped" if i.skipped else ""
-        latest = f", latest {i.latest.isoformat()}" if i.latest else ""
+        parts = [tr("{count} rows", count=tr.number(f"{i.rows:,}"))]
+        if i.skipped:
+            parts.append(tr("{count} skipped", count=tr.number(i.skipped)))
+        if i.latest:
+            parts.append(tr("latest {day}", day=day_text(i.latest, report.period.calendar, tr)))
         preset = f" ({i.preset})" if i.preset != "generic" else ""
         lines.append(
-            Text(f"{i.table}: {i.path.name}{preset}, {i.rows:,} rows{skipped}{latest}", style="dim")
+            Text(f"{i.table}: {i.path.name}{preset}{tr.comma}{tr.join(parts)}", style="dim")
         )
-    lines.extend(Text(f"warning: {w}", style="yellow") for w in report.warnings)
+    lines.extend(Text(tr("warning: {text}", text=w), style="yellow") for w in report.warnings)
     return lines
 
 
-def render_terminal(report: Report, *, color: bool = False, width: int = 100, top: int = 10) -> str:
-    """The report as text; ``color`` adds ANSI styles for a real terminal;
-    ``top`` groups of each breakdown are shown, the rest folded into ``(other)``."""
+def render_terminal(
+    report: Report,
+    *,
+    color: bool = False,
+    width: int = 100,
+    top: int = 10,
+    ascii_digits: bool = False,
+) -> str:
+    """The report as text, in the report's language; ``color`` adds ANSI
+    styles for a real terminal; ``top`` groups of each breakdown are shown,
+    the rest folded into ``(other)``; ``ascii_digits`` writes numbers and
+    dates with Latin digits (labels stay translated), for a terminal that
+    cannot show Persian digits.
+
+    A terminal lays text out as it comes, so the table keeps its columns left
+    to right in every language, numbers right-aligned."""
+    tr = messages(report.locale).without_marks()
+    tr = tr.latin() if ascii_digits else tr
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -218,21 +261,18 @@ def render_terminal(report: Report, *, color: bool = False, width: int = 100, to
         highlight=False,
         emoji=False,
     )
-    notes = _Notes(1 + len(report.comparisons))
-    for line in _header(report):
+    notes = _Notes(1 + len(report.comparisons), tr)
+    for line in _header(report, tr):
         console.print(line)
     table, dropped = _fit(_columns(report, notes), console)
     console.print(table)
     if dropped:
-        hidden = ", ".join(dropped)
-        console.print(
-            Text(f"(too narrow for {hidden}: widen the terminal or use -f md)", style="dim")
-        )
+        console.print(too_narrow(tr.join([c.header for c in dropped]), tr))
     for number, note in enumerate(notes.lines, start=1):
-        console.print(Text(f"[{number}] {note}", style="dim"))
-    print_analyses(console, report, top)
+        console.print(Text(f"[{tr.number(number)}] {note}", style="dim"))
+    print_analyses(console, report, top, tr)
     if notes.lines or report.breakdowns or report.sections:
         console.print()
-    for line in _footer(report):
+    for line in _footer(report, tr):
         console.print(line)
     return buffer.getvalue()

@@ -2,7 +2,10 @@
 trend points, worked out once so that HTML, Markdown, CSV and the terminal agree.
 
 Templates receive a ``ReportView`` and only lay it out; no number is
-formatted in a template. Pure Python: no polars, no I/O.
+formatted in a template. Every text is in the report's language (``i18n``),
+every day in its calendar (``dates``), except ``status`` and the ``name`` of
+a period, which are ids (templates translate the status with ``_()``).
+Pure Python: no polars, no I/O.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from crmkpi import __version__
 from crmkpi.engine import InputSummary, KpiResult, Report
 from crmkpi.periods import Period
 from crmkpi.render.analyses_view import BreakdownView, breakdown_views
+from crmkpi.render.dates import day_text, period_title, span_text
 from crmkpi.render.format import change, direction, display, display_change
+from crmkpi.render.i18n import ENGLISH, N_, Messages, messages
+from crmkpi.render.labels import kpi_label
 from crmkpi.render.section_view import SectionView, section_views
 from crmkpi.targets import Verdict, judge_report
 
-COMPARISON_TITLES = {"previous": "Previous", "year_ago": "Year ago"}
-CHANGE_TITLES = {"previous": "Change", "year_ago": "vs year ago"}
+COMPARISON_TITLES = {"previous": N_("Previous"), "year_ago": N_("Year ago")}
+CHANGE_TITLES = {"previous": N_("Change"), "year_ago": N_("vs year ago")}
+STATUS_WORDS = (N_("pass"), N_("warn"), N_("fail"), N_("error"))  # templates: _(k.status)
 ARROWS = {"up": "▲", "down": "▼", "flat": "■"}
 STATUS_EMOJI = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "❓"}
 
@@ -28,26 +35,18 @@ STATUS_EMOJI = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "❓"}
 class PeriodView:
     name: str  # "period", "previous", "year_ago"
     title: str  # "Period", "Previous", "Year ago"
-    label: str  # "2026-10"
+    label: str  # "2026-10", "1405-07": the canonical label
     start: date
     last_day: date
     partial: bool
-
-    @property
-    def change_title(self) -> str:
-        """The heading of the change against this period: ``Change``, ``vs year ago``."""
-        return CHANGE_TITLES.get(self.name, f"vs {self.title.lower()}")
-
-    @property
-    def span(self) -> str:
-        """``2026-10-01 – 2026-10-31`` (one day: just the day)."""
-        first, last = self.start.isoformat(), self.last_day.isoformat()
-        return first if first == last else f"{first} – {last}"
+    display: str  # as a reader names it: "2026-10", "Mehr 1405", "مهر ۱۴۰۵"
+    span: str  # "2026-10-01 – 2026-10-31" (one day: just the day)
+    change_title: str  # the heading of the change against this period: "Change"
 
 
 @dataclass(frozen=True, slots=True)
 class ChangeView:
-    """The KPI against one comparison period."""
+    """The KPI against one comparison period (``period``: its display name)."""
 
     name: str
     title: str
@@ -63,7 +62,7 @@ class ChangeView:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    period: str
+    period: str  # the period's display name
     value: float | None
     display: str
     reason: str | None
@@ -102,6 +101,7 @@ class InputView:
     skipped: int
     skipped_by_reason: tuple[tuple[str, int], ...]
     latest: date | None
+    latest_text: str  # in the report's calendar and digits; '' when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +115,17 @@ class ReportView:
     inputs: tuple[InputView, ...]
     warnings: tuple[str, ...]
     version: str
-    trend: tuple[str, ...]  # the trend's period labels, oldest first
+    trend: tuple[str, ...]  # the trend's periods by display name, oldest first
     breakdowns: tuple[BreakdownView, ...] = ()  # top groups, the rest in (other)
     sections: tuple[SectionView, ...] = ()
+    lang: str = "en"  # the HTML lang attribute
+    direction: str = "ltr"  # "rtl" for Persian: the HTML dir attribute
+    as_of_text: str = ""  # as_of in the report's calendar and digits
+    freshness_text: str = ""
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
 
     @property
     def judged(self) -> bool:
@@ -139,9 +147,20 @@ def arrow(name: str) -> str:
     return ARROWS.get(name, "")
 
 
-def period_view(name: str, p: Period) -> PeriodView:
-    title = "Period" if name == "period" else COMPARISON_TITLES.get(name, name)
-    return PeriodView(name, title, p.label, p.start, p.last_day, p.partial)
+def period_view(name: str, p: Period, tr: Messages) -> PeriodView:
+    title = N_("Period") if name == "period" else COMPARISON_TITLES.get(name, name)
+    change_title = CHANGE_TITLES.get(name) or tr("vs {period}", period=tr(title).lower())
+    return PeriodView(
+        name,
+        tr(title),
+        p.label,
+        p.start,
+        p.last_day,
+        p.partial,
+        display=period_title(p.label, p.calendar, tr),
+        span=span_text(p.start, p.last_day, p.calendar, tr),
+        change_title=tr(change_title),
+    )
 
 
 def _arrow(delta: float | None) -> str:
@@ -150,66 +169,75 @@ def _arrow(delta: float | None) -> str:
     return "up" if delta > 0 else "down" if delta < 0 else "flat"
 
 
-def change_view(r: KpiResult, name: str, p: Period, currency: str | None) -> ChangeView:
+def change_view(
+    r: KpiResult, name: str, p: Period, currency: str | None, tr: Messages
+) -> ChangeView:
     earlier = r.comparisons[name]
     delta = change(r.current.value, earlier.value)
     return ChangeView(
         name=name,
-        title=COMPARISON_TITLES.get(name, name),
-        period=p.label,
+        title=tr(COMPARISON_TITLES.get(name, name)),
+        period=period_title(p.label, p.calendar, tr),
         value=earlier.value,
-        display=display(earlier.value, r.kpi.unit, currency),
+        display=display(earlier.value, r.kpi.unit, currency, tr),
         reason=earlier.reason,
         delta=delta,
-        delta_display=display_change(delta, r.kpi.unit),
+        delta_display=display_change(delta, r.kpi.unit, tr=tr),
         arrow=_arrow(delta),
         tone=direction(delta, r.kpi.better),
     )
 
 
-def _pacing_text(v: Verdict, r: KpiResult, currency: str | None) -> str | None:
+def _pacing_text(v: Verdict, r: KpiResult, currency: str | None, tr: Messages) -> str | None:
     if v.pacing is None:
         return None
-    projected = display(v.pacing.projected, r.kpi.unit, currency)
+    projected = display(v.pacing.projected, r.kpi.unit, currency, tr)
     if v.pacing.of_target is None:
-        return f"projected {projected} for the full period"
-    return f"on track for {v.pacing.of_target:.0%} of target (projected {projected})"
+        return tr("projected {projected} for the full period", projected=projected)
+    share = tr.number(f"{v.pacing.of_target:.0%}")
+    return tr(
+        "on track for {share} of target (projected {projected})", share=share, projected=projected
+    )
 
 
 def _trend(
-    r: KpiResult, periods: tuple[Period, ...], currency: str | None
+    r: KpiResult, periods: tuple[Period, ...], currency: str | None, tr: Messages
 ) -> tuple[TrendPoint, ...]:
     return tuple(
-        TrendPoint(p.label, m.value, display(m.value, r.kpi.unit, currency), m.reason)
+        TrendPoint(
+            period_title(p.label, p.calendar, tr),
+            m.value,
+            display(m.value, r.kpi.unit, currency, tr),
+            m.reason,
+        )
         for p, m in zip(periods, r.trend, strict=True)
     )
 
 
-def kpi_view(r: KpiResult, report: Report, verdict: Verdict) -> KpiView:
+def kpi_view(r: KpiResult, report: Report, verdict: Verdict, tr: Messages) -> KpiView:
     cur = report.currency
+    target = verdict.target
     return KpiView(
         id=r.spec.id,
-        label=r.label,
+        label=kpi_label(r, tr),
         unit=r.kpi.unit,
         better=r.kpi.better,
         value=r.current.value,
-        display=display(r.current.value, r.kpi.unit, cur),
+        display=display(r.current.value, r.kpi.unit, cur, tr),
         reason=r.current.reason,
-        changes=tuple(change_view(r, n, p, cur) for n, p in report.comparisons.items()),
-        target=verdict.target,
-        target_display=display(verdict.target, r.kpi.unit, cur)
-        if verdict.target is not None
-        else "",
+        changes=tuple(change_view(r, n, p, cur, tr) for n, p in report.comparisons.items()),
+        target=target,
+        target_display=display(target, r.kpi.unit, cur, tr) if target is not None else "",
         status=verdict.status,
         status_emoji=STATUS_EMOJI.get(verdict.status or "", ""),
         condition=verdict.condition,
-        pacing=_pacing_text(verdict, r, cur),
-        trend=_trend(r, report.trend, cur),
+        pacing=_pacing_text(verdict, r, cur, tr),
+        trend=_trend(r, report.trend, cur, tr),
         definition=r.kpi.definition,
     )
 
 
-def _input_view(i: InputSummary) -> InputView:
+def _input_view(i: InputSummary, calendar: str, tr: Messages) -> InputView:
     return InputView(
         i.table,
         i.path.name,
@@ -218,29 +246,41 @@ def _input_view(i: InputSummary) -> InputView:
         i.skipped,
         tuple(i.skipped_by_reason.items()),
         i.latest,
+        day_text(i.latest, calendar, tr) if i.latest else "",
     )
 
 
 def report_view(report: Report, *, top: int = 10) -> ReportView:
-    """``top``: the groups a breakdown shows before folding the rest into ``(other)``."""
+    """``top``: the groups a breakdown shows before folding the rest into
+    ``(other)``. The language is ``report.locale``, the calendar the period's."""
+    tr = messages(report.locale)
+    calendar = report.period.calendar
     verdicts = judge_report(report)
+    inputs = tuple(_input_view(i, calendar, tr) for i in report.inputs)
+    latest = max((i.latest for i in report.inputs if i.latest), default=None)
     return ReportView(
         title=report.title,
         as_of=report.as_of,
         currency=report.currency,
-        period=period_view("period", report.period),
-        comparisons=tuple(period_view(n, p) for n, p in report.comparisons.items()),
-        kpis=tuple(kpi_view(r, report, verdicts[r.spec.id]) for r in report.kpis),
-        inputs=tuple(_input_view(i) for i in report.inputs),
+        period=period_view("period", report.period, tr),
+        comparisons=tuple(period_view(n, p, tr) for n, p in report.comparisons.items()),
+        kpis=tuple(kpi_view(r, report, verdicts[r.spec.id], tr) for r in report.kpis),
+        inputs=inputs,
         warnings=report.warnings,
         version=__version__,
-        trend=tuple(p.label for p in report.trend),
+        trend=tuple(period_title(p.label, p.calendar, tr) for p in report.trend),
         breakdowns=breakdown_views(report, top),
         sections=section_views(report),
+        lang=tr.code,
+        direction=tr.direction,
+        as_of_text=day_text(report.as_of, calendar, tr),
+        freshness_text=day_text(latest, calendar, tr) if latest else "",
     )
 
 
-def unavailable_notes(view: ReportView) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def unavailable_notes(
+    view: ReportView, tr: Messages = ENGLISH
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Why values are missing, grouped by reason: ``(reason, ("Win rate (year
     ago)", "Weighted pipeline"))`` in first-seen order, so a table can show
     ``—`` and the reader still learns why. A KPI missing for the same reason
@@ -249,13 +289,13 @@ def unavailable_notes(view: ReportView) -> tuple[tuple[str, tuple[str, ...]], ..
     for k in view.kpis:
         missing: dict[str, list[str]] = {}
         if k.value is None:
-            missing.setdefault(k.reason or "unavailable", []).append("")
+            missing.setdefault(k.reason or tr("unavailable"), []).append("")
         for c in k.changes:
             if c.value is None:
-                missing.setdefault(c.reason or "unavailable", []).append(c.title.lower())
+                missing.setdefault(c.reason or tr("unavailable"), []).append(c.title.lower())
         for reason, where in missing.items():
             everywhere = len(where) == 1 + len(k.changes)
             named = [w for w in where if w]
-            suffix = f" ({', '.join(named)})" if named and not everywhere else ""
+            suffix = f" ({tr.join(named)})" if named and not everywhere else ""
             notes.setdefault(reason, []).append(k.label + suffix)
     return tuple((reason, tuple(labels)) for reason, labels in notes.items())
