@@ -87,7 +87,14 @@ def _config(
     calendar: str | None = None,
     locale: str | None = None,
 ) -> Config:
-    from crmkpi.config import COMPARISONS, find_config, load_config
+    from crmkpi.config import COMPARISONS, find_config, load_config, locale_codes
+    from crmkpi.errors import suggest
+
+    if locale is not None and locale not in locale_codes():
+        known = locale_codes()
+        raise UsageError(
+            f'--locale: no language "{locale}"{suggest(locale, known)} (one of {", ".join(known)})'
+        )
 
     cwd = Path.cwd()
     cfg = load_config(find_config(config, cwd), cwd)
@@ -156,13 +163,17 @@ def report(
         cfg = _config(config, data, compare, calendar, locale)
         chosen = _choose_format(fmt, output)
         user_template = _template(template, chosen, cfg)
+        if ascii_only and chosen != Format.table:
+            raise UsageError(f"--ascii applies to the table format, not {chosen.value}")
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
             result = run_report(
                 cfg, day, period_text=period, lenient=lenient, by=_dimensions(by), on_step=on_step
             )
         to_terminal = output is None and sys.stdout.isatty()
-        text = _render(result, chosen, cfg, user_template, to_terminal=to_terminal, top=top)
+        text = _render(
+            result, chosen, cfg, user_template, to_terminal=to_terminal, top=top, ascii=ascii_only
+        )
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
             _warn(result.warnings, quiet)
@@ -199,6 +210,7 @@ def _render(
     *,
     to_terminal: bool,
     top: int = 10,
+    ascii: bool = False,
 ) -> str:
     """Each renderer is imported when used: json does not pay for jinja2."""
     if fmt == Format.json:
@@ -221,7 +233,8 @@ def _render(
 
     # Piped output is never cut: a table only takes the width it needs.
     width = typer.get_terminal_size()[0] if to_terminal else 200
-    return render_terminal(result, color=to_terminal and not no_color(), width=width, top=top)
+    color = to_terminal and not no_color()
+    return render_terminal(result, color=color, width=width, top=top, ascii_digits=ascii)
 
 
 @app.command()

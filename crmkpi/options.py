@@ -32,11 +32,6 @@ class CalendarName(StrEnum):
     jalali = "jalali"
 
 
-class Locale(StrEnum):
-    en = "en"
-    fa = "fa"
-
-
 class Compare(StrEnum):
     both = "both"
     previous = "previous"
@@ -78,8 +73,12 @@ CalendarOpt = Annotated[
     ),
 ]
 LocaleOpt = Annotated[
-    Locale | None,
-    typer.Option("--locale", help="Language of the report: en, or fa (Persian, right to left)."),
+    str | None,
+    typer.Option(
+        "--locale",
+        help="Language of the report: en, fa (Persian, right to left), or any other "
+        "with a message catalogue in crmkpi/locales/.",
+    ),
 ]
 AsciiOpt = Annotated[
     bool,

@@ -164,3 +164,40 @@ def test_jalali_sample_reports_in_jalali_months_as_written(
     assert doc["period"]["label"] == "1405-07"  # last-month in Jalali months
     assert doc["inputs"]["deals"]["preset"] == "didar"
     assert sum(k["value"] is not None for k in doc["kpis"]) >= 20
+
+
+def test_locale_and_ascii_options_reach_the_terminal_table() -> None:
+    base = [
+        "report",
+        "-c",
+        DEFAULT,
+        "--calendar",
+        "jalali",
+        "-p",
+        "1405-07",
+        "--as-of",
+        "2026-11-20",
+    ]
+    persian = runner.invoke(app, [*base, "--locale", "fa"])
+    assert persian.exit_code == 0, persian.stderr
+    assert "مهر ۱۴۰۵" in persian.stdout
+    assert "نرخ ریزش" in persian.stdout  # churn rate
+    latin = runner.invoke(app, [*base, "--locale", "fa", "--ascii"])
+    assert latin.exit_code == 0, latin.stderr
+    assert "مهر 1405" in latin.stdout
+    assert not any("\u06f0" <= ch <= "\u06f9" for ch in latin.stdout)
+    english = runner.invoke(app, base)
+    assert "Mehr 1405" in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--locale", "de"], 'no language "de"'),
+        (["--ascii", "-f", "json"], "--ascii applies to the table format, not json"),
+    ],
+)
+def test_locale_and_ascii_misuse_are_usage_errors(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["report", "-c", DEFAULT, "--as-of", "2026-11-20", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
