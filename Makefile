@@ -45,7 +45,7 @@ golden: $(STAMP)
 	$(BIN)/crmkpi report -c tests/golden/analyses.yaml --as-of $(DEMO_AS_OF) -o tests/golden/analyses.md
 
 # README pictures: the golden report in headless chromium, the terminal table as SVG,
-# and the Persian report (docs/report-fa.png: --locale fa --calendar jalali -p 1405-07).
+# and the Persian report (docs/screenshots/report-fa.png: --locale fa --calendar jalali -p 1405-07).
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 

@@ -5,7 +5,7 @@
 writes ``docs/screenshots/report-desktop.png`` (1280 wide) and
 ``report-phone.png`` (390 wide) of the golden report (``tests/golden``,
 as of the last day of ``sample_data/``), each as tall as the page; and
-``docs/report-fa.png``, the demo report in Persian (``configs/default.yaml``
+``docs/screenshots/report-fa.png``, the demo report in Persian (``configs/default.yaml``
 with ``--locale fa --calendar jalali -p 1405-07``: Mehr 1405), right to left.
 
 Chromium is a tool of this script and of ``tests/e2e/test_browser.py``, which
@@ -32,7 +32,7 @@ GOLDEN = ROOT / "tests" / "golden" / "crmkpi.yaml"
 ANALYSES = ROOT / "tests" / "golden" / "analyses.yaml"
 DEMO = ROOT / "configs" / "default.yaml"
 PERSIAN_PERIOD = "1405-07"  # Mehr 1405: the last whole Jalali month of sample_data/
-PERSIAN_SHOT = ROOT / "docs" / "report-fa.png"
+PERSIAN_SHOT = ROOT / "docs" / "screenshots" / "report-fa.png"
 AS_OF = date(2026, 11, 20)
 OUT = ROOT / "docs" / "screenshots"
 # Width, and the most height to keep (the phone shot shows the first screens only).

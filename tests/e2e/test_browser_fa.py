@@ -1,6 +1,6 @@
 """The Persian report in a real browser: headless Chromium lays the demo
 report (``configs/default.yaml`` with ``--locale fa --calendar jalali -p
-1405-07``, as docs/report-fa.png shows it) out right to left, with sparklines
+1405-07``, as docs/screenshots/report-fa.png shows it) out right to left, with sparklines
 whose time runs from right to left.
 
 A copy of the page gets a script that writes what Chromium computed (styles
