@@ -18,6 +18,8 @@ from crmkpi.errors import ConfigError, suggest
 MAX_CONFIG_BYTES = 1 << 20
 MAX_NODES = 100_000
 MAX_ALIAS_USES = 100
+MAX_EXPANDED = 100_000  # nodes once every alias is expanded (what a reader of the data sees)
+MAX_SHOWN = 80  # characters of a value quoted in a message
 
 KeyPath = tuple[str | int, ...]
 
@@ -61,7 +63,13 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
             return YamlDoc(name, None, {})
         lines: dict[KeyPath, int] = {}
         _record_lines(node, (), lines, set(), [0])
+        if _expanded_size(node, {}) > MAX_EXPANDED:
+            raise _refused("its aliases expand to more than 100,000 values")
         data = loader.construct_document(node)
+    except _RefusedError as exc:
+        raise ConfigError(f"{name}: {exc}; refusing to read it") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: the YAML is nested too deeply; refusing to read it") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark is not None else ""
@@ -81,13 +89,11 @@ def _record_lines(
     if id(node) in seen:
         aliases[0] += 1
         if aliases[0] > MAX_ALIAS_USES:
-            raise ConfigError(
-                f"config uses more than {MAX_ALIAS_USES} YAML aliases; refusing to read it"
-            )
+            raise _refused(f"it uses more than {MAX_ALIAS_USES} YAML aliases")
         return
     seen.add(id(node))
     if len(seen) > MAX_NODES:
-        raise ConfigError(f"config has more than {MAX_NODES} nodes; refusing to read it")
+        raise _refused(f"it has more than {MAX_NODES:,} YAML nodes")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -99,15 +105,45 @@ def _record_lines(
             _record_lines(item, (*path, index), lines, seen, aliases)
 
 
+class _RefusedError(Exception):
+    """A document too big to read; ``parse_yaml`` names the file."""
+
+
+def _refused(why: str) -> _RefusedError:
+    return _RefusedError(why)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes the document has once aliases are expanded ("billion
+    laughs": 9 levels of 9 aliases are a billion strings to anyone who prints
+    or walks the value). Each distinct node is sized once, so this is linear."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = MAX_EXPANDED + 1  # a node inside itself (a recursive alias) is refused
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        memo[key] = min(1 + sum(_expanded_size(c, memo) for c in children), MAX_EXPANDED + 1)
+    return memo[key]
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: ``repr``, cut to ``MAX_SHOWN`` characters."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
+
+
 def expect(
     doc: YamlDoc, path: KeyPath, value: Any, kind: type | tuple[type, ...], what: str
 ) -> None:
     """A ConfigError at ``path``'s line unless ``value`` is a ``kind`` (a bool is no number)."""
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        shown = "nothing" if value is None else repr(value)
+        text = "nothing" if value is None else shown(value)
         name = ".".join(map(str, path)) or "config"
-        raise ConfigError(f"{doc.where(path)}: {name} is {shown}; expected {what}")
+        raise ConfigError(f"{doc.where(path)}: {name} is {text}; expected {what}")
 
 
 def known_keys(

@@ -5,7 +5,8 @@ of the named preset, or of every preset (``hubspot-crm-exports-all-deals-
 2026-11-20.csv``, Salesforce's ``Opportunity.csv``). Patterns are tried in the
 preset's order, case-insensitively; the first pattern that matches one file
 wins. Two files for one pattern is an error that lists them: crmkpi never
-picks one silently.
+picks one silently. A file named after another canonical table
+(``deal_stages.csv``) is that table's, whatever a pattern (``*deal*``) says.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from pathlib import Path
 
-from crmkpi.canonical import EXTENSIONS
+from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.errors import DataError
 from crmkpi.presets import load_preset, preset_names
 from crmkpi.sources.loaders import find_table_file
@@ -26,8 +27,11 @@ def find_source_file(directory: Path, table: str, preset: str | None) -> Path | 
     exact = find_table_file(directory, table)
     if exact is not None:
         return exact
+    others = set(TABLES) - {table}  # deal_stages.csv is never the deals export
     files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in TEXT_EXTENSIONS
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() in TEXT_EXTENSIONS and p.stem.lower() not in others
     )
     for pattern in table_patterns(table, preset):
         found = [p for p in files if fnmatch(p.stem.lower(), pattern.lower())]

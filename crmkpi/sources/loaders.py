@@ -59,7 +59,11 @@ def find_table_file(directory: Path, table: str) -> Path | None:
     """The file that holds ``table`` in a data folder (``deals.csv``, ``deals.xlsx`` …).
 
     Two files for one table is ambiguous, and an error: we never pick one silently.
+    A folder with such a name is an error too, not a file to look past.
     """
+    for ext in EXTENSIONS:
+        if (directory / f"{table}{ext}").is_dir():
+            raise DataError(f"{directory / f'{table}{ext}'}: is a folder, not a file of {table}")
     found = [p for ext in EXTENSIONS if (p := directory / f"{table}{ext}").is_file()]
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
