@@ -19,6 +19,11 @@ from crmkpi.canonical import TABLES, ColumnType
 from crmkpi.errors import ConfigError, first_line, suggest
 
 MAX_FORMULA_LENGTH = 1_000
+MAX_FILTER_LENGTH = 2_000
+# A subquery (SELECT …) or a table function could read other files while polars
+# checks the filter; a filter is a condition on the KPI's own rows only.
+_QUERY_WORD = re.compile(r"\b(select|read_\w+|scan_\w+)\b", re.IGNORECASE)
+_STRING = re.compile(r"'(?:[^']|'')*'")
 MAX_FORMULA_DEPTH = 32
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()]))")
 
@@ -43,6 +48,14 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         raise ConfigError(
             f"{where}: filter must be an SQL condition like \"pipeline = 'Enterprise'\""
         )
+    shown = _shown(sql)
+    if len(sql) > MAX_FILTER_LENGTH:
+        raise ConfigError(f"{where}: filter is longer than {MAX_FILTER_LENGTH:,} characters")
+    if word := _QUERY_WORD.search(_STRING.sub("''", sql)):
+        raise ConfigError(
+            f"{where}: filter {shown} is not a valid SQL condition "
+            f"({word[0]!r}: a filter is a condition on the KPI's rows, not a query)"
+        )
     try:
         expr = pl.sql_expr(sql)
         dtype = (
@@ -52,17 +65,28 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         )
     except pl.exceptions.ColumnNotFoundError as exc:
         raise ConfigError(
-            f"{where}: filter {sql!r} names a column that {table} does not have{_closest(exc, table)}"
+            f"{where}: filter {shown} names a column that {table} does not have"
+            + _closest(exc, table)
         ) from exc
     except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
         raise ConfigError(
-            f"{where}: filter {sql!r} is not a valid SQL condition ({first_line(exc)})"
+            f"{where}: filter {shown} is not a valid SQL condition ({_short(first_line(exc))})"
         ) from exc
     if dtype != pl.Boolean:
         raise ConfigError(
-            f"{where}: filter {sql!r} gives {dtype}, not true/false; write a condition"
+            f"{where}: filter {shown} gives {dtype}, not true/false; write a condition"
         )
     return expr
+
+
+def _shown(sql: str) -> str:
+    """The filter as a message quotes it: whole when short, else its start."""
+    return repr(sql) if len(sql) <= 80 else repr(sql[:77] + "...")
+
+
+def _short(text: str) -> str:
+    """Polars' reason, cut: a deep expression's parse tree is no help to a reader."""
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def filter_columns(expr: pl.Expr) -> tuple[str, ...]:

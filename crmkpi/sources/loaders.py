@@ -80,6 +80,11 @@ def open_table(path: Path, *, sheet: str | None = None, separator: str | None = 
         raise DataError(f"{path}: is a folder, expected a data file")
     if not path.is_file():
         raise DataError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise DataError(
+            f"{path}: the file is empty (0 bytes); expected a header row with the column "
+            "names (a header alone is a valid table of zero rows)"
+        )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls"):
         return _open_excel(path, sheet)

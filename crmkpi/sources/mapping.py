@@ -150,7 +150,7 @@ def _choose(
         tried = "" if named else " (tried " + ", ".join(_score(f) for f in fits) + ")"
         raise DataError(
             f"{file}: {what} finds the required {table.name} columns{tried}",
-            tuple(_missing(file, c, best, headers) for c in best.missing),
+            tuple(_missing(file, c, best, headers, table.name) for c in best.missing),
         )
     top = max(f.matched for f in complete)
     leaders = [f for f in complete if f.matched == top]
@@ -179,20 +179,24 @@ def _score(fit: _Fit) -> str:
     return f"{fit.name} {fit.matched} of {fit.listed}"
 
 
-def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...]) -> Problem:
+def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...], table: str) -> Problem:
+    """A required column the file lacks: the headers looked for, the closest
+    unused header, and the config line that maps it."""
     source = fit.sources.get(column)
     wanted = source.inputs if source is not None and source.inputs else (column,)
-    hint = closest_header(wanted, headers)
+    used = {h for s in fit.columns.values() for h in s.inputs}  # closed_at is no created_at
+    hint = closest_header(wanted, tuple(h for h in headers if h not in used))
     shown = ", ".join(f'"{h}"' for h in headers[:12]) or "none"
     looked = " or ".join(f'"{w}"' for w in wanted)
     found = f'; the closest header is "{hint}"' if hint else ""
+    fix = f'sources.{table}.columns: {{{column}: "{hint or "<your header>"}"}}'
     return Problem(
         file,
         1,
         column,
         None,
         f"required column {column} not found: no header {looked}{found}",
-        f"one of the headers; found {shown}",
+        f"one of the headers, or map yours in the config with {fix}; found {shown}",
     )
 
 

@@ -32,11 +32,6 @@ def _won_rows(scene: Scene, count: int) -> list[int]:
     return [n for n, cells in enumerate(body, start=2) if cells[status] == "won"][:count]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: a 0-byte deals.csv says 'no preset finds the required deals columns "
-    "(... found none)' three times; it should say the file is empty",
-)
 def test_empty_file_is_refused_as_empty(scene: Scene) -> None:
     (scene.data / "deals.csv").write_bytes(b"")
     outcome = scene.report()
@@ -246,15 +241,13 @@ def test_renamed_required_column(scene: Scene) -> None:
     assert '"opened_on"' in outcome.stderr  # the headers found are listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: a renamed required column lists the headers found but not the fix "
-    "(map it under sources.deals.columns)",
-)
 def test_renamed_required_column_says_how_to_map_it(scene: Scene) -> None:
     _rename_created_at(scene)
     outcome = scene.report()
-    scene.assert_refused(outcome, 3, "sources.deals.columns")
+    scene.assert_refused(
+        outcome, 3, "map yours in the config with sources.deals.columns: {created_at:"
+    )
+    assert 'the closest header is "closed_at"' not in outcome.stderr  # closed_at is mapped
 
 
 def test_closed_at_before_created_at(scene: Scene) -> None:

@@ -104,8 +104,12 @@ def test_unknown_file_lists_every_missing_column(tmp_path: Path) -> None:
         (DEALS_FILE, "created_at"),
         (DEALS_FILE, "status"),
     }
-    shown = 'one of the headers; found "Kundennummer", "Betrag", "Bemerkung"'
-    assert [p.expected for p in error.problems] == [shown] * 3
+    found = '; found "Kundennummer", "Betrag", "Bemerkung"'
+    assert [p.expected for p in error.problems] == [
+        "one of the headers, or map yours in the config with "
+        f'sources.deals.columns: {{{column}: "<your header>"}}{found}'
+        for column in ("deal_id", "created_at", "status")
+    ]
 
 
 def test_headers_two_presets_fit_equally_are_an_error(tmp_path: Path) -> None:

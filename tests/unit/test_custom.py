@@ -110,3 +110,11 @@ def test_bad_filters_are_config_errors(sql: str, message: str) -> None:
     assert str(info.value).startswith(f"{W}: filter")
     assert message in str(info.value)
     assert len(str(info.value)) < 300  # polars' syntax-tree dumps are cut short
+
+
+def test_a_filter_may_use_extract_from_but_no_subquery() -> None:
+    """FROM inside EXTRACT is SQL for a condition; SELECT or a table function is a query."""
+    compile_filter("extract(year from closed_at) = 2026", "deals", "crmkpi.yaml, line 4")
+    with pytest.raises(ConfigError, match="'SELECT': a filter is a condition on the KPI's rows"):
+        compile_filter("amount > (SELECT 1)", "deals", "crmkpi.yaml, line 4")
+    compile_filter("owner = 'select read_csv'", "deals", "crmkpi.yaml, line 4")  # text is text
