@@ -176,7 +176,12 @@ def report(
         )
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
-            _warn(result.warnings, quiet)
+            _warn(result.warnings + _skipped_examples(result), quiet)
+
+
+def _skipped_examples(result: Report) -> tuple[str, ...]:
+    """The first skipped row of each kind per table (``--lenient``): where to look."""
+    return tuple(f"{i.table}: skipped {e}" for i in result.inputs for e in i.examples)
 
 
 def _dimensions(by: list[str] | None) -> tuple[str, ...] | None:
@@ -266,7 +271,7 @@ def check(
                 cfg, day, period_text=period, lenient=lenient, trend=0, on_step=on_step
             )
         _emit(_render_check(result, fmt, strict), output, result.period.label, day)
-        _warn(result.warnings, quiet)
+        _warn(result.warnings + _skipped_examples(result), quiet)
         code = exit_code(judge_report(result), strict=strict)
     raise typer.Exit(code)
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config, SourceSpec
-from crmkpi.errors import DataError
+from crmkpi.errors import DataError, Problem
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.discovery import find_source_file
@@ -35,6 +35,7 @@ class InputSummary:
     skipped: int
     skipped_by_reason: dict[str, int]
     latest: date | None
+    examples: tuple[Problem, ...] = ()  # the first skipped row of each kind (lenient runs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,28 @@ def input_warnings(inputs: Inputs) -> tuple[str, ...]:
     return tuple(warnings)
 
 
+EXAMPLES_SHOWN = 5
+
+
+def first_examples(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """The first problem of each kind (column and issue), at most ``EXAMPLES_SHOWN``:
+    a lenient run says not only how many rows it skipped but which, so a user
+    can find them in the file."""
+    first: dict[tuple[str | None, str], Problem] = {}
+    for problem in problems:
+        first.setdefault((problem.column, problem.issue), problem)
+    return tuple(first.values())[:EXAMPLES_SHOWN]
+
+
 def summary(t: LoadedTable) -> InputSummary:
     """What a report says about one input: file, preset, rows, skipped, freshness."""
-    return InputSummary(t.name, t.path, t.preset, t.rows, t.skipped, t.skipped_by_reason, t.latest)
+    return InputSummary(
+        t.name,
+        t.path,
+        t.preset,
+        t.rows,
+        t.skipped,
+        t.skipped_by_reason,
+        t.latest,
+        first_examples(t.problems),
+    )

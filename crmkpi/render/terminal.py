@@ -230,6 +230,11 @@ def _footer(report: Report, tr: Messages) -> list[Text]:
             Text(f"{i.table}: {i.path.name}{preset}{tr.comma}{tr.join(parts)}", style="dim")
         )
     lines.extend(Text(tr("warning: {text}", text=w), style="yellow") for w in report.warnings)
+    lines.extend(  # lenient runs: the first skipped row of each kind, to find in the file
+        Text(tr("warning: {text}", text=f"{i.table}: skipped {e}"), style="yellow")
+        for i in report.inputs
+        for e in i.examples
+    )
     return lines
 
 

@@ -17,7 +17,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from _hostile import PERIOD, YESTERDAY, Scene
 
 # Runs crmkpi with the report's file write cut half-way by MODE (argv[1]).
@@ -171,11 +170,6 @@ def test_lenient_counts_skipped_rows_per_table_and_reason(scene: Scene) -> None:
         assert f"crmkpi: warning: {line}" in outcome.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: report --lenient says only how many rows were skipped per reason; "
-    "the first examples (file, row, column, value) are shown by validate --lenient only",
-)
 def test_lenient_report_shows_the_first_examples_of_each_reason(scene: Scene) -> None:
     row = _break_for_lenient(scene)
     outcome = scene.report("--lenient")
@@ -186,6 +180,13 @@ def test_lenient_report_shows_the_first_examples_of_each_reason(scene: Scene) ->
         f'deals.csv, row {row}, column amount: "-5"',
     ):
         assert example in outcome.stderr, outcome.stderr
+
+
+def test_lenient_terminal_table_shows_the_first_examples(scene: Scene) -> None:
+    row = _break_for_lenient(scene)
+    outcome = scene.run("report", "-d", str(scene.data), *PERIOD, "--lenient", "-f", "table")
+    assert outcome.code == 0, outcome
+    assert f'deals: skipped deals.csv, row {row}, column amount: "-5" is negative' in outcome.stdout
 
 
 def test_lenient_validate_shows_the_first_examples_of_each_reason(scene: Scene) -> None:
