@@ -185,11 +185,6 @@ def _month_length_hint(year: int, month: int) -> str:
 CALENDARS: dict[str, Calendar] = {"gregorian": Gregorian(), "jalali": Jalali()}
 
 
-def calendar_named(name: str) -> Calendar:
-    """The calendar called ``name``; ``KeyError`` for an unknown one."""
-    return CALENDARS[name]
-
-
 def day_label(day: date, calendar: str) -> str:
     """A day as its calendar writes it: ``2026-10-05`` or ``1405-07-13``."""
     return CALENDARS[calendar].day_label(day)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.canonical import DIMENSIONS, TABLES
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
@@ -143,7 +144,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         data=(base / _text(doc, data, "data", ".")).resolve(),
         currency=_optional_text(doc, data, "currency"),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
-        calendar=_choice(doc, data, "calendar", ("gregorian", "jalali"), "gregorian"),
+        calendar=_choice(doc, data, "calendar", CALENDARS, "gregorian"),
         locale=_choice(doc, data, "locale", locale_codes(), "en"),
         fiscal_year_start=_fiscal_year_start(doc, data),
         period=_text(doc, data, "period", "last-month"),
@@ -330,8 +331,8 @@ def _query(doc: YamlDoc, path: KeyPath, options: dict[str, Any]) -> str | None:
 
 SECTIONS = ("pipeline", "funnel", "cohorts")
 TEMPLATE_FORMATS = ("html", "md")
+CALENDARS = tuple(CALENDAR_RULES)  # gregorian, jalali
 # Source options whose feature comes with a later capability: refused, never ignored.
-CALENDARS = ("gregorian", "jalali")
 _LATER = {
     "encoding": ("utf-8", "only UTF-8 files can be read for now; save the file as 'CSV UTF-8'"),
 }

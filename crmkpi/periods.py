@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from crmkpi.calendars import CALENDARS, Calendar, calendar_named
+from crmkpi.calendars import CALENDARS, Calendar
 from crmkpi.errors import UsageError
 
 Grain = Literal["year", "quarter", "month", "week", "day", "range"]
@@ -126,7 +126,7 @@ class Period:
 
 def _calendar(name: str) -> Calendar:
     try:
-        return calendar_named(name)
+        return CALENDARS[name]
     except KeyError:
         known = ", ".join(sorted(CALENDARS))
         raise UsageError(f"calendar '{name}' is not supported (expected {known})") from None

@@ -18,7 +18,7 @@ from functools import cache
 
 import polars as pl
 
-from crmkpi.calendars import jalali_to_date
+from crmkpi.calendars import JALALI_MAX_YEAR, jalali_to_date
 
 INVISIBLE_MARKS = ("\u200c", "\u200e", "\u200f", "\u061c", "\ufeff")
 """Invisible characters that exports leave in cells: ZWNJ, LRM, RLM, ALM, BOM."""
@@ -36,8 +36,8 @@ _DIGITS: dict[str, str] = {
 }
 
 FIRST_YEAR = 1
-LAST_YEAR = 1699  # Jalali years this table covers; 1700 AP and above read as Gregorian
-GREGORIAN_FROM = 1700  # a "Jalali" year this large is a Gregorian year (1700 AP = 2321 CE)
+LAST_YEAR = JALALI_MAX_YEAR  # Jalali years this table covers; the ones above read as Gregorian
+GREGORIAN_FROM = JALALI_MAX_YEAR + 1  # a "Jalali" year this large is Gregorian (1700 AP = 2321 CE)
 
 _DATE = r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
 _TIME = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
