@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from crmkpi.canonical import TABLES, ColumnType
-from crmkpi.errors import ConfigError, first_line, suggest
+from crmkpi.errors import ConfigError, first_line, shorten, suggest
+from crmkpi.yamlfile import MAX_SHOWN
 
 MAX_FORMULA_LENGTH = 1_000
 MAX_FILTER_LENGTH = 2_000
@@ -48,7 +49,7 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         raise ConfigError(
             f"{where}: filter must be an SQL condition like \"pipeline = 'Enterprise'\""
         )
-    shown = _shown(sql)
+    shown = shorten(repr(sql), MAX_SHOWN)  # a deep filter is not quoted whole
     if len(sql) > MAX_FILTER_LENGTH:
         raise ConfigError(f"{where}: filter is longer than {MAX_FILTER_LENGTH:,} characters")
     if word := _QUERY_WORD.search(_STRING.sub("''", sql)):
@@ -70,23 +71,13 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         ) from exc
     except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
         raise ConfigError(
-            f"{where}: filter {shown} is not a valid SQL condition ({_short(first_line(exc))})"
+            f"{where}: filter {shown} is not a valid SQL condition ({shorten(first_line(exc), 120)})"
         ) from exc
     if dtype != pl.Boolean:
         raise ConfigError(
             f"{where}: filter {shown} gives {dtype}, not true/false; write a condition"
         )
     return expr
-
-
-def _shown(sql: str) -> str:
-    """The filter as a message quotes it: whole when short, else its start."""
-    return repr(sql) if len(sql) <= 80 else repr(sql[:77] + "...")
-
-
-def _short(text: str) -> str:
-    """Polars' reason, cut: a deep expression's parse tree is no help to a reader."""
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def filter_columns(expr: pl.Expr) -> tuple[str, ...]:

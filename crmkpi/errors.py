@@ -44,9 +44,14 @@ class Problem:
         return text
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (ending in …): a message quotes a
+    value, a filter or a reason, never a 100 MB cell or a YAML bomb whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _quote(value: str, limit: int = 60) -> str:
-    shown = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + shown.replace('"', '\\"') + '"'
+    return '"' + shorten(value, limit).replace('"', '\\"') + '"'
 
 
 class CrmkpiError(Exception):

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from crmkpi.errors import ConfigError, suggest
+from crmkpi.errors import ConfigError, shorten, suggest
 
 MAX_CONFIG_BYTES = 1 << 20
 MAX_NODES = 100_000
@@ -131,8 +131,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 def shown(value: Any) -> str:
     """A value as a message quotes it: ``repr``, cut to ``MAX_SHOWN`` characters."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
+    return shorten(repr(value), MAX_SHOWN)
 
 
 def expect(
