@@ -20,26 +20,20 @@ from crmkpi.engine import Report
 from crmkpi.render.charts import bars, heatmap, sparkline
 from crmkpi.render.charts_rtl import bars_rtl, heatmap_rtl, sparkline_rtl
 from crmkpi.render.check import rules_text
-from crmkpi.render.format import display
 from crmkpi.render.i18n import Messages, messages
 from crmkpi.render.templating import render_template
 from crmkpi.render.view import arrow, report_view
 
 
-def _functions(tr: Messages) -> dict[str, Any]:
-    """The template's helpers in the report's language: ``count(3984)`` is
-    ``3,984`` or ``۳٬۹۸۴``, ``digits(n)`` writes any number, ``_`` translates;
-    ``rtl`` says which way the page runs (for the macros, which see no context)."""
-
-    def count(n: int) -> str:
-        return display(n, "count", tr=tr)
-
+def _functions(tr: Messages) -> dict[str, Callable[..., Any]]:
+    """The chart helpers, mirrored on a right-to-left page, and ``arrow``
+    (``templating`` adds the language's ``_``, ``count``, ``digits``, ``rtl``)."""
     charts: dict[str, Callable[..., Any]] = (
         {"sparkline": sparkline_rtl, "bars": bars_rtl, "heatmap": heatmap_rtl}
         if tr.rtl
         else {"sparkline": sparkline, "bars": bars, "heatmap": heatmap}
     )
-    return {**charts, "count": count, "digits": tr.number, "arrow": arrow, "_": tr, "rtl": tr.rtl}
+    return {**charts, "arrow": arrow}
 
 
 def render_html(report: Report, *, template: Path | None = None, top: int = 10) -> str:
@@ -50,5 +44,4 @@ def render_html(report: Report, *, template: Path | None = None, top: int = 10) 
         "report": report_view(report, top=top),
         "rules": {r.spec.id: rules_text(r.spec, tr) for r in report.kpis},
     }
-    functions = _functions(tr)
-    return render_template("html", context, user_template=template, functions=functions)
+    return render_template("html", context, user_template=template, functions=_functions(tr), tr=tr)

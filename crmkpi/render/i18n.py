@@ -27,8 +27,8 @@ A message is a string literal given to ``tr(...)`` (a ``Messages``) or marked
 names, dimension names and statistics are messages too.
 ``tests/render/test_locale_catalogue.py`` reads the source for all of them and fails
 for any that a catalogue lacks, so adding a language is adding one file: copy
-``fa.yaml`` to ``<code>.yaml``, translate it, and let ``locale:`` in the
-config (and ``--locale``) accept the code.
+``fa.yaml`` to ``<code>.yaml`` and translate it; ``locale:`` in the config and
+``--locale`` accept every code that has a file (``config.locale_codes``).
 
 Text that the engine makes (why a value is unavailable, warnings, section
 notes) and what users write (titles, custom KPI labels, group names) is
@@ -46,7 +46,6 @@ from typing import Any
 
 import yaml
 
-from crmkpi.config import locale_codes
 from crmkpi.errors import ConfigError
 
 LATIN_DIGITS = "0123456789"
@@ -141,11 +140,6 @@ def messages(code: str) -> Messages:
     if not source.is_file():
         raise ConfigError(f'locale "{code}": no message catalogue (crmkpi/locales/{code}.yaml)')
     return _from_document(code, yaml.safe_load(source.read_text(encoding="utf-8")))
-
-
-def available() -> tuple[str, ...]:
-    """Every language there is a catalogue for, and English (``config.locale_codes``)."""
-    return locale_codes()
 
 
 def _texts(doc: Mapping[str, Any], key: str) -> dict[str, str]:

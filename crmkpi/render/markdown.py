@@ -11,12 +11,10 @@ end (left).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from crmkpi.engine import Report
-from crmkpi.render.format import display, spark_text
+from crmkpi.render.format import spark_text
 from crmkpi.render.i18n import messages
 from crmkpi.render.templating import render_template
 from crmkpi.render.view import KpiView, arrow, report_view, unavailable_notes
@@ -31,16 +29,5 @@ def render_markdown(report: Report, *, template: Path | None = None, top: int = 
     tr = messages(report.locale)
     view = report_view(report, top=top)
     context = {"report": view, "notes": unavailable_notes(view, tr)}
-
-    def count(n: int) -> str:
-        return display(n, "count", tr=tr)
-
-    functions: dict[str, Callable[..., Any] | bool] = {
-        "spark": _spark,
-        "arrow": arrow,
-        "count": count,
-        "digits": tr.number,
-        "_": tr,
-        "rtl": tr.rtl,
-    }
-    return render_template("md", context, user_template=template, functions=functions)
+    functions = {"spark": _spark, "arrow": arrow}
+    return render_template("md", context, user_template=template, functions=functions, tr=tr)

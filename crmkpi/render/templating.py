@@ -20,7 +20,8 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from crmkpi.errors import ConfigError
-from crmkpi.render.i18n import ENGLISH
+from crmkpi.render.format import display
+from crmkpi.render.i18n import ENGLISH, Messages
 
 TEMPLATE_NAMES = {"html": "report.html.j2", "md": "report.md.j2"}
 
@@ -36,7 +37,19 @@ def md_escape(text: object) -> str:
     return " ".join(value.splitlines())
 
 
-def _environment(fmt: str, user_dir: Path | None) -> jinja2.Environment:
+def _language(tr: Messages) -> dict[str, Any]:
+    """The globals that put a template in the report's language, in every
+    format: ``_`` translates, ``count(3984)`` is ``3,984`` or ``۳٬۹۸۴``,
+    ``digits(n)`` writes any number, ``rtl`` says which way the page runs
+    (for the macros, which see no context)."""
+
+    def count(n: int) -> str:
+        return display(n, "count", tr=tr)
+
+    return {"_": tr, "count": count, "digits": tr.number, "rtl": tr.rtl}
+
+
+def _environment(fmt: str, user_dir: Path | None, tr: Messages) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("crmkpi", "templates")]
     if user_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(user_dir))
@@ -49,9 +62,7 @@ def _environment(fmt: str, user_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
-    env.globals["_"] = ENGLISH  # the renderer passes the report's language
-    env.globals["digits"] = ENGLISH.number
-    env.globals["rtl"] = False
+    env.globals.update(_language(tr))
     return env
 
 
@@ -61,12 +72,12 @@ def render_template(
     *,
     user_template: Path | None = None,
     functions: Mapping[str, Any] | None = None,
+    tr: Messages = ENGLISH,
 ) -> str:
-    """Render the template of ``fmt`` (``html`` or ``md``) with ``context``;
-    ``functions`` become globals, which imported macros see too: the helpers,
-    ``_`` (the report's ``i18n.Messages``, so ``{{ _("Previous") }}`` is in
-    its language) and ``rtl``."""
-    env = _environment(fmt, user_template.parent if user_template else None)
+    """Render the template of ``fmt`` (``html`` or ``md``) with ``context``, in
+    the language ``tr`` (so ``{{ _("Previous") }}`` is in the report's language);
+    ``functions`` become globals, which imported macros see too."""
+    env = _environment(fmt, user_template.parent if user_template else None, tr)
     env.globals.update(functions or {})
     if user_template is None:
         return env.get_template(TEMPLATE_NAMES[fmt]).render(context)

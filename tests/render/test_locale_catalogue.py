@@ -16,9 +16,10 @@ import yaml
 
 from crmkpi.calendars import month_names
 from crmkpi.canonical import DIMENSIONS
+from crmkpi.config import locale_codes
 from crmkpi.errors import ConfigError
 from crmkpi.kpis import REGISTRY
-from crmkpi.render.i18n import ENGLISH, available, messages
+from crmkpi.render.i18n import ENGLISH, messages
 
 PACKAGE = Path(__file__).resolve().parents[2] / "crmkpi"
 
@@ -79,7 +80,7 @@ def _catalogue(code: str) -> dict[str, str]:
     return catalogue
 
 
-LANGUAGES = [code for code in available() if code != "en"]
+LANGUAGES = [code for code in locale_codes() if code != "en"]
 
 
 def test_persian_is_shipped() -> None:
