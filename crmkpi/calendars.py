@@ -42,6 +42,38 @@ JALALI_MONTHS = (
 )  # fmt: skip
 
 
+GREGORIAN_GRAMMAR = """\
+Periods (case-insensitive):
+  2026                    a calendar year
+  2026-Q3                 a calendar quarter (Q1-Q4)
+  2026-10                 a month
+  2026-W14                an ISO week, Monday to Sunday (W1-W53)
+  2026-10-05              a day
+  2026-01-01..2026-03-31  a range of days, both ends included
+  FY2026, FY2026-Q1       a fiscal year or quarter (see fiscal_year_start),
+                          named by the calendar year it starts in
+  today, yesterday
+  this-week, this-month, this-quarter, this-year   (up to the as-of day)
+  last-week, last-month, last-quarter, last-year
+  mtd, qtd, ytd           month, quarter, year to date
+  last-7d, last-30d, last-90d, any last-<N>d       the N days up to the as-of day"""
+
+JALALI_GRAMMAR = """\
+Periods under calendar: jalali (Solar Hijri; case-insensitive):
+  1405                    a Jalali year (1 Farvardin to the end of Esfand)
+  1405-Q2                 a quarter: Q1 Farvardin-Khordad, Q2 Tir-Shahrivar,
+                          Q3 Mehr-Azar, Q4 Dey-Esfand
+  1405-07                 a month (07 = Mehr)
+  1405-W14                a week, Saturday to Friday (week 1 holds 1 Farvardin)
+  1405-07-15              a day
+  1405-01-01..1405-03-31  a range of days, both ends included
+  FY1405, FY1405-Q1       a fiscal year or quarter (fiscal_year_start counts
+                          Jalali months), named by the year it starts in
+  today, yesterday, this-week, this-month, this-quarter, this-year,
+  last-week, last-month, last-quarter, last-year, mtd, qtd, ytd, last-<N>d
+                          as in the Gregorian calendar, in Jalali months and years"""
+
+
 class Calendar(Protocol):
     """The calendar-specific arithmetic; everything else is calendar-neutral.
 
@@ -54,6 +86,9 @@ class Calendar(Protocol):
 
     @property
     def max_year(self) -> int: ...
+
+    @property
+    def grammar(self) -> str: ...
 
     def month_start(self, index: int) -> date: ...
     def month_index(self, day: date) -> int: ...
@@ -70,6 +105,7 @@ class Gregorian:
 
     name = "gregorian"
     max_year = 9999
+    grammar = GREGORIAN_GRAMMAR
 
     def month_start(self, index: int) -> date:
         year, month0 = divmod(index, 12)
@@ -130,6 +166,7 @@ class Jalali:
 
     name = "jalali"
     max_year = JALALI_MAX_YEAR
+    grammar = JALALI_GRAMMAR
 
     def month_start(self, index: int) -> date:
         year, month0 = divmod(index, 12)

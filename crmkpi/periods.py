@@ -32,7 +32,7 @@ Decisions where SPEC.md is silent:
   period (for a range: the label of the full range of the same length).
 - Text that names no period, or an impossible one (``2026-02-30``,
   ``2025-W53``, a range ending before it starts), is a ``UsageError`` that
-  quotes the text and shows ``PERIOD_GRAMMAR``. A period starting after the
+  quotes the text and shows the calendar's grammar. A period starting after the
   as-of day is a ``UsageError`` naming both days (the text itself was fine).
   A comparison or trend period before year 1 is a ``UsageError`` too.
 - ``cut`` with fewer than one day and ``trend_periods`` with a negative count
@@ -52,38 +52,6 @@ from crmkpi.calendars import CALENDARS, Calendar
 from crmkpi.errors import UsageError
 
 Grain = Literal["year", "quarter", "month", "week", "day", "range"]
-
-PERIOD_GRAMMAR = """\
-Periods (case-insensitive):
-  2026                    a calendar year
-  2026-Q3                 a calendar quarter (Q1-Q4)
-  2026-10                 a month
-  2026-W14                an ISO week, Monday to Sunday (W1-W53)
-  2026-10-05              a day
-  2026-01-01..2026-03-31  a range of days, both ends included
-  FY2026, FY2026-Q1       a fiscal year or quarter (see fiscal_year_start),
-                          named by the calendar year it starts in
-  today, yesterday
-  this-week, this-month, this-quarter, this-year   (up to the as-of day)
-  last-week, last-month, last-quarter, last-year
-  mtd, qtd, ytd           month, quarter, year to date
-  last-7d, last-30d, last-90d, any last-<N>d       the N days up to the as-of day"""
-
-JALALI_GRAMMAR = """\
-Periods under calendar: jalali (Solar Hijri; case-insensitive):
-  1405                    a Jalali year (1 Farvardin to the end of Esfand)
-  1405-Q2                 a quarter: Q1 Farvardin-Khordad, Q2 Tir-Shahrivar,
-                          Q3 Mehr-Azar, Q4 Dey-Esfand
-  1405-07                 a month (07 = Mehr)
-  1405-W14                a week, Saturday to Friday (week 1 holds 1 Farvardin)
-  1405-07-15              a day
-  1405-01-01..1405-03-31  a range of days, both ends included
-  FY1405, FY1405-Q1       a fiscal year or quarter (fiscal_year_start counts
-                          Jalali months), named by the year it starts in
-  today, yesterday, this-week, this-month, this-quarter, this-year,
-  last-week, last-month, last-quarter, last-year, mtd, qtd, ytd, last-<N>d
-                          as in the Gregorian calendar, in Jalali months and years"""
-_GRAMMARS = {"gregorian": PERIOD_GRAMMAR, "jalali": JALALI_GRAMMAR}
 
 _DAY = timedelta(days=1)
 _MONTHS: dict[str, int] = {"year": 12, "quarter": 3, "month": 1}
@@ -357,10 +325,9 @@ def parse_period(
     try:
         whole = _whole_period(shown.lower(), _Context(cal, as_of, fiscal_year_start))
     except (ValueError, OverflowError) as exc:
-        grammar = _GRAMMARS[cal.name]
-        raise UsageError(f'"{shown}" is not a period: {exc}.\n\n{grammar}') from exc
+        raise UsageError(f'"{shown}" is not a period: {exc}.\n\n{cal.grammar}') from exc
     if whole is None:
-        raise UsageError(f'"{shown}" is not a period.\n\n{_GRAMMARS[cal.name]}')
+        raise UsageError(f'"{shown}" is not a period.\n\n{cal.grammar}')
     return _clip(cal, whole, as_of)
 
 

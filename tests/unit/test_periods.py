@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crmkpi.calendars import GREGORIAN_GRAMMAR
 from crmkpi.errors import UsageError
 from crmkpi.periods import (
-    PERIOD_GRAMMAR,
     Period,
     cut,
     parse_period,
@@ -294,7 +294,7 @@ def test_bad_period_text_shows_the_grammar(text: str) -> None:
     with pytest.raises(UsageError) as info:
         parse(text)
     assert f'"{text.strip()}" is not a period' in info.value.message
-    assert PERIOD_GRAMMAR in info.value.message
+    assert GREGORIAN_GRAMMAR in info.value.message
     assert info.value.exit_code == 2
 
 

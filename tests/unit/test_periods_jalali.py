@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkpi.calendars import CALENDARS, day_label, parse_day
+from crmkpi.calendars import CALENDARS, JALALI_GRAMMAR, day_label, parse_day
 from crmkpi.errors import UsageError
-from crmkpi.periods import JALALI_GRAMMAR, Period, parse_period, previous, trend_periods, year_ago
+from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
 from crmkpi.sources.persian import jalali_to_gregorian
 
 AS_OF = date(2026, 11, 20)  # 1405-08-29 (29 Aban), a Friday
