@@ -20,15 +20,13 @@ from dataclasses import replace
 from crmkpi.render.charts import (
     BarLike,
     Bars,
-    Heatmap,
-    HeatRowLike,
     Sparkline,
     TrendLike,
     bars,
-    heatmap,
     paths,
     sparkline,
 )
+from crmkpi.render.heatmap import Heatmap, HeatRowLike, heatmap
 
 
 def _flip(width: float, x: float, extent: float = 0) -> float:
@@ -113,7 +111,7 @@ def heatmap_rtl(
     cell_height: float = 24,
     font: float = 11,
 ) -> Heatmap:
-    """``charts.heatmap``, mirrored."""
+    """``heatmap.heatmap``, mirrored."""
     return mirror_heatmap(
         heatmap(rows, columns, cell_width=cell_width, cell_height=cell_height, font=font)
     )

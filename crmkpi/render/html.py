@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from crmkpi.engine import Report
-from crmkpi.render.charts import bars, heatmap, sparkline
+from crmkpi.render.charts import bars, sparkline
 from crmkpi.render.charts_rtl import bars_rtl, heatmap_rtl, sparkline_rtl
 from crmkpi.render.check import rules_text
+from crmkpi.render.heatmap import heatmap
 from crmkpi.render.i18n import Messages, messages
 from crmkpi.render.templating import render_template
 from crmkpi.render.view import arrow, report_view

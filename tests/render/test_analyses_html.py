@@ -11,7 +11,8 @@ from test_html import external_references
 
 from crmkpi.engine import Report
 from crmkpi.render.analyses_view import NOT_ADDITIVE, Cell
-from crmkpi.render.charts import bars, heatmap
+from crmkpi.render.charts import bars
+from crmkpi.render.heatmap import heatmap
 from crmkpi.render.html import render_html
 from crmkpi.render.section_view import BarItem, HeatRow
 

@@ -26,10 +26,11 @@ from test_html import external_references
 from crmkpi.config import load_config
 from crmkpi.engine import Report, run_report
 from crmkpi.render.analyses_view import Cell
-from crmkpi.render.charts import bars, heatmap, sparkline
+from crmkpi.render.charts import bars, sparkline
 from crmkpi.render.charts_rtl import bars_rtl, heatmap_rtl, sparkline_rtl
 from crmkpi.render.dates import period_title
 from crmkpi.render.format import display, display_change
+from crmkpi.render.heatmap import heatmap
 from crmkpi.render.html import render_html
 from crmkpi.render.i18n import messages
 from crmkpi.render.markdown import render_markdown
