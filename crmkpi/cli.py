@@ -172,7 +172,13 @@ def report(
             )
         to_terminal = output is None and sys.stdout.isatty()
         text = _render(
-            result, chosen, cfg, user_template, to_terminal=to_terminal, top=top, ascii=ascii_only
+            result,
+            chosen,
+            cfg,
+            user_template,
+            to_terminal=to_terminal,
+            top=top,
+            ascii_digits=ascii_only,
         )
         _emit(text, output, result.period.label, day)
         if chosen != Format.table or output is not None:
@@ -215,7 +221,7 @@ def _render(
     *,
     to_terminal: bool,
     top: int = 10,
-    ascii: bool = False,
+    ascii_digits: bool = False,
 ) -> str:
     """Each renderer is imported when used: json does not pay for jinja2."""
     if fmt == Format.json:
@@ -239,7 +245,7 @@ def _render(
     # Piped output is never cut: a table only takes the width it needs.
     width = typer.get_terminal_size()[0] if to_terminal else 200
     color = to_terminal and not no_color()
-    return render_terminal(result, color=color, width=width, top=top, ascii_digits=ascii)
+    return render_terminal(result, color=color, width=width, top=top, ascii_digits=ascii_digits)
 
 
 @app.command()
