@@ -6,6 +6,7 @@ Stdlib only: ``config.py`` (to check column names in YAML) and ``schema.py``
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -156,6 +157,24 @@ TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 
 # File extensions a table may come in, in the order they are looked for.
 EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xls", ".parquet")
+
+# Text encodings exports come in, named as a config declares them (any codec
+# Python knows is accepted; these are the ones a message suggests).
+ENCODING_EXAMPLES = (
+    "utf-8, utf-16, cp1252 (Windows Western), cp1256 (Windows Arabic/Persian), latin-1"
+)
+
+
+def encoding_name(name: str) -> str | None:
+    """The codec's standard name (``CP-1252``, ``Windows-1252`` → ``cp1252``),
+    or None when Python knows no such encoding."""
+    for spelling in (name, name.replace("-", "")):
+        try:
+            return codecs.lookup(spelling).name
+        except LookupError:
+            continue
+    return None
+
 
 # Cells that mean "no value" (compared case-insensitively after trimming).
 MISSING_TOKENS: tuple[str, ...] = ("", "na", "n/a", "null", "none", "-")

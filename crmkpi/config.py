@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
-from crmkpi.canonical import DIMENSIONS, TABLES
+from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
@@ -74,6 +74,7 @@ class SourceSpec:
     decimal: str | None = None
     calendar: str | None = None
     timezone: str | None = None
+    encoding: str | None = None  # None: UTF-8 (or UTF-16 with a BOM)
     separator: str | None = None
     amount_factor: float = 1.0
     files: dict[str, Path] = field(default_factory=dict)
@@ -155,9 +156,17 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         breakdowns=_names(doc, "breakdowns", data.get("breakdowns"), DIMENSIONS),
         sections=_names(doc, "sections", data.get("sections"), SECTIONS),
         templates=_templates(doc, data.get("templates"), base),
-        kpis=parse_kpis(doc, data.get("kpis")),
+        kpis=parse_kpis(doc, data["kpis"]) if "kpis" in data else default_kpis(),
         source_file=source_file,
     )
+
+
+@cache
+def default_kpis() -> tuple[KpiSpec, ...]:
+    """The built-in KPI set, for a config that names no ``kpis`` (one written
+    for its ``sources`` or ``title`` alone still reports what the default would)."""
+    doc = read_yaml(DEFAULT_CONFIG)
+    return parse_kpis(doc, doc.data["kpis"])
 
 
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:
@@ -262,7 +271,6 @@ def _sources(doc: YamlDoc, sources: Any) -> dict[str, SourceSpec]:
 
 def _source(doc: YamlDoc, table: str, options: dict[str, Any]) -> SourceSpec:
     path = ("sources", table)
-    _not_yet(doc, table, options)
     preset = options.get("preset")
     if preset is not None:
         try:
@@ -287,6 +295,7 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any]) -> SourceSpec:
         decimal=parse_decimal(doc, (*path, "decimal"), options.get("decimal")),
         calendar=None if calendar is None else str(calendar),
         timezone=_zone(doc, (*path, "timezone"), options.get("timezone")),
+        encoding=_encoding(doc, (*path, "encoding"), options.get("encoding")),
         separator=options.get("separator"),
         amount_factor=_number(doc, (*path, "amount_factor"), options.get("amount_factor", 1.0)),
         files=_files(doc, (*path, "files"), options.get("files")),
@@ -332,20 +341,18 @@ def _query(doc: YamlDoc, path: KeyPath, options: dict[str, Any]) -> str | None:
 SECTIONS = ("pipeline", "funnel", "cohorts")
 TEMPLATE_FORMATS = ("html", "md")
 CALENDARS = tuple(CALENDAR_RULES)  # gregorian, jalali
-# Source options whose feature comes with a later capability: refused, never ignored.
-_LATER = {
-    "encoding": ("utf-8", "only UTF-8 files can be read for now; save the file as 'CSV UTF-8'"),
-}
 
 
-def _not_yet(doc: YamlDoc, table: str, options: dict[str, Any]) -> None:
-    for key, (supported, why) in _LATER.items():
-        value = options.get(key)
-        if value is not None and str(value).lower().replace("_", "-") not in (
-            supported,
-            supported.replace("-", ""),
-        ):
-            raise ConfigError(f'{doc.where(("sources", table, key))}: {key} "{value}": {why}')
+def _encoding(doc: YamlDoc, path: KeyPath, name: Any) -> str | None:
+    """A text encoding Python knows (``cp1252``, ``utf-16``), checked now rather
+    than when the file is read."""
+    if name is None:
+        return None
+    if encoding_name(str(name)) is None:
+        raise ConfigError(
+            f"{doc.where(path)}: unknown encoding {str(name)!r} (use one of {ENCODING_EXAMPLES})"
+        )
+    return str(name)
 
 
 def _names(doc: YamlDoc, key: str, value: Any, known: tuple[str, ...]) -> tuple[str, ...]:

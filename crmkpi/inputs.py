@@ -20,6 +20,7 @@ from crmkpi.errors import DataError, Problem
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
 from crmkpi.sources.discovery import find_source_file
+from crmkpi.sources.encodings import NotUtf8Error
 from crmkpi.sources.history import drop_repeated_stages
 from crmkpi.sources.loaders import ROW, RawTable, open_table
 from crmkpi.sources.query import SELF, query_table
@@ -127,16 +128,25 @@ def in_data_folder(source: SourceSpec, data: Path) -> SourceSpec:
 
 def _open_source(path: Path, source: SourceSpec) -> RawTable:
     """The source's file, or the result of its query over its files."""
-    if source.query is None:
-        return open_table(path, sheet=source.sheet, separator=source.separator)
-    inputs = {}
-    if source.path is not None:
-        inputs[SELF] = open_table(path, sheet=source.sheet, separator=source.separator)
-    for name, file in source.files.items():
-        if not file.is_file():
-            raise DataError(f"{file}: file not found (named in sources.{source.table}.files)")
-        inputs[name] = open_table(file)
+    try:
+        if source.query is None:
+            return _open_file(path, source)
+        inputs = {}
+        if source.path is not None:
+            inputs[SELF] = _open_file(path, source)
+        for name, file in source.files.items():
+            if not file.is_file():
+                raise DataError(f"{file}: file not found (named in sources.{source.table}.files)")
+            inputs[name] = open_table(file)
+    except NotUtf8Error as exc:
+        raise exc.for_table(source.table) from exc
     return query_table(source.table, source.query, inputs)
+
+
+def _open_file(path: Path, source: SourceSpec) -> RawTable:
+    return open_table(
+        path, sheet=source.sheet, separator=source.separator, encoding=source.encoding
+    )
 
 
 def _wide_stages(

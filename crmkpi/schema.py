@@ -89,7 +89,7 @@ def load_table(
             ]
         )
     except pl.exceptions.PolarsError as exc:
-        raise read_error(raw.path, exc) from exc
+        raise read_error(raw.path, exc, table.name) from exc
     problems = _problems(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and not ctx.lenient:

@@ -14,6 +14,7 @@ are cut, and ``RawTable.footer`` says which rows were.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS
 from crmkpi.errors import DataError, first_line
+from crmkpi.sources.encodings import TextSource, not_utf8, text_source
 
 ROW = "__row"
 # For a table derived from another file (HubSpot's wide stage columns): the
@@ -71,10 +73,17 @@ def find_table_file(directory: Path, table: str) -> Path | None:
     return found[0] if found else None
 
 
-def open_table(path: Path, *, sheet: str | None = None, separator: str | None = None) -> RawTable:
+def open_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    separator: str | None = None,
+    encoding: str | None = None,
+) -> RawTable:
     """Open a CSV/TSV/text/Excel/Parquet file as text cells; reading happens at collect.
 
-    ``separator`` is one character, or ``WHITESPACE``; None sniffs the header line.
+    ``separator`` is one character, or ``WHITESPACE``; None sniffs the header
+    line. ``encoding`` is a text file's (None: UTF-8, or UTF-16 with a BOM).
     """
     if path.is_dir():
         raise DataError(f"{path}: is a folder, expected a data file")
@@ -86,60 +95,75 @@ def open_table(path: Path, *, sheet: str | None = None, separator: str | None = 
             "names (a header alone is a valid table of zero rows)"
         )
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _open_text(path, separator, encoding)
+    if encoding is not None:
+        raise DataError(f"{path}: encoding {encoding!r} is set, but only a text file has one")
     if suffix in (".xlsx", ".xls"):
         return _open_excel(path, sheet)
     if suffix == ".parquet":
         return _open_parquet(path)
-    if suffix in (".csv", ".tsv", ".txt"):
-        separator = separator or _sniff_separator(path, suffix)
-        if separator == WHITESPACE:
-            return _open_whitespace(path)
-        return _open_csv(path, separator)
     raise DataError(
         f"{path}: unsupported file type {suffix!r} (expected one of {', '.join(EXTENSIONS)})"
     )
 
 
-def _sniff_separator(path: Path, suffix: str) -> str:
+def _open_text(path: Path, separator: str | None, encoding: str | None) -> RawTable:
+    source = text_source(path, encoding)
+    header = _header_line(path, source)
+    separator = separator or _sniff_separator(header, path.suffix.lower())
+    if separator == WHITESPACE:
+        return _open_whitespace(path, source, header)
+    return _open_csv(path, source, separator)
+
+
+def _sniff_separator(header: bytes, suffix: str) -> str:
     """The delimiter of the header line: Excel in many locales saves ``;``. A
     ``.txt`` header with no delimiter but several words is whitespace-aligned."""
     if suffix == ".tsv":
         return "\t"
-    head = _first_line(path)
-    counts = {sep: head.count(sep.encode()) for sep in _SEPARATORS}
+    counts = {sep: header.count(sep.encode()) for sep in _SEPARATORS}
     best = max(counts, key=lambda s: counts[s])
     if counts[best] > 0:
         return best
-    return WHITESPACE if suffix == ".txt" and len(head.split()) > 1 else ","
+    return WHITESPACE if suffix == ".txt" and len(header.split()) > 1 else ","
 
 
-def _first_line(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.readline(1 << 20)
+MAX_HEADER_BYTES = 1 << 20
 
 
-def _lines(path: Path) -> pl.LazyFrame:
-    """The file's lines as one text column (null for an empty line) numbered
-    from 1: a separator and quote that never occur keep each line whole."""
-    lines = pl.scan_csv(
-        path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-        new_columns=[_LINE], truncate_ragged_lines=True, raise_if_empty=False,
-    )  # fmt: skip
-    return lines.with_row_index(ROW, offset=1)
+def _header_line(path: Path, source: TextSource) -> bytes:
+    """The first line, which names the columns. A first line longer than 1 MB
+    is no header: such a file (a dump with no line breaks, a minified JSON) is
+    refused here, before polars reads it whole and we quote it as a header."""
+    with path.open("rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+        line = fh.readline(MAX_HEADER_BYTES + 1)
+    if len(line) > MAX_HEADER_BYTES:
+        raise DataError(
+            f"{path}: the first line is longer than 1 MB ({MAX_HEADER_BYTES:,} bytes with no "
+            "line break), so it is not a header row of column names; expected a CSV/TSV export"
+        )
+    return line
 
 
-def _open_whitespace(path: Path) -> RawTable:
+def _lines(source: TextSource) -> pl.LazyFrame:
+    """The file's lines as one text column numbered from 1 (``\r\n`` ends a
+    line like ``\n``; an empty line is "")."""
+    return pl.scan_lines(source, name=_LINE).with_row_index(ROW, offset=1)
+
+
+def _open_whitespace(path: Path, source: TextSource, header: bytes) -> RawTable:
     """A whitespace-aligned text file: each line split on runs of spaces, the
     header line naming the columns. Cells stay text (``00001`` keeps its
     zeros); a line with another number of fields is a ragged row; blank lines
     are not rows."""
     try:
-        headers = _unique_names(_first_line(path).decode("utf-8-sig").split())
+        headers = _unique_names(header.decode("utf-8-sig").split())
     except UnicodeDecodeError as exc:
         raise read_error(path, exc) from exc
     cells = pl.col(_LINE).str.strip_chars().str.extract_all(r"\S+")
     split = (
-        _lines(path)
+        _lines(source)
         .filter(pl.col(ROW) >= 2)
         .select(ROW, cells.alias(_CELLS))
         .filter(pl.col(_CELLS).list.len() > 0)
@@ -170,17 +194,17 @@ def _unique_names(names: list[str]) -> tuple[str, ...]:
     return tuple(unique)
 
 
-def _open_csv(path: Path, separator: str) -> RawTable:
+def _open_csv(path: Path, source: TextSource, separator: str) -> RawTable:
     try:
         frame = pl.scan_csv(
-            path,
+            source,
             infer_schema=False,
             separator=separator,
             raise_if_empty=False,
             truncate_ragged_lines=True,  # extra fields are found by ragged_rows instead
         )
         headers = tuple(frame.collect_schema().names())
-        ragged, footer = ragged_rows(path, separator, len(headers)) if headers else (None, None)
+        ragged, footer = ragged_rows(source, separator, len(headers)) if headers else (None, None)
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc) from exc
     frame = frame.with_row_index(ROW, offset=2)
@@ -190,7 +214,7 @@ def _open_csv(path: Path, separator: str) -> RawTable:
 
 
 def ragged_rows(
-    path: Path, separator: str, width: int
+    source: TextSource, separator: str, width: int
 ) -> tuple[pl.DataFrame, tuple[int, int] | None]:
     """Rows whose field count is not ``width``, as (``ROW``, ``FIELDS``), and
     the (first, last) row of a report footer (``_cut_footer``), or None.
@@ -201,11 +225,11 @@ def ragged_rows(
     the last row that has more than one field (the footer needs it). A file
     with a quoted line break is counted by the ``csv`` module instead (rare).
     """
-    line = pl.col(_LINE).str.strip_suffix("\r")
+    line = pl.col(_LINE)
     quotes = line.str.count_matches('"', literal=True)
     fields = line.str.replace_all(r'"[^"]*"', "").str.count_matches(separator, literal=True) + 1
     lines = (
-        _lines(path)
+        _lines(source)
         .filter(pl.col(ROW) >= 2)
         .select(
             ROW,
@@ -219,7 +243,7 @@ def ragged_rows(
     # One read of the file: collect_all shares the scan between both queries.
     odd, last = pl.collect_all([odd_rows, several], engine="streaming")
     if odd["open"].any():
-        return _ragged_rows_by_csv(path, separator, width)
+        return _ragged_rows_by_csv(source, separator, width)
     return _cut_footer(odd.select(ROW, FIELDS, _BLANK), last[0, 0], width)
 
 
@@ -248,13 +272,14 @@ def _cut_footer(
 
 
 def _ragged_rows_by_csv(
-    path: Path, separator: str, width: int
+    source: TextSource, separator: str, width: int
 ) -> tuple[pl.DataFrame, tuple[int, int] | None]:
     rows: list[int] = []
     counts: list[int] = []
     blank: list[bool] = []
     last_several: int | None = None
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+    raw = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+    with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
         reader = csv.reader(fh, delimiter=separator)
         next(reader, None)
         for number, fields in enumerate(reader, start=2):
@@ -302,12 +327,12 @@ def _open_parquet(path: Path) -> RawTable:
     return RawTable(path, headers, text.with_row_index(ROW, offset=2), is_excel=False)
 
 
-def read_error(path: Path, exc: Exception) -> DataError:
-    """A polars read failure as a DataError that says what to do about it."""
-    text = str(exc)
-    if "utf-8" in text.lower() or "utf8" in text.lower():
-        return DataError(
-            f"{path}: the file is not UTF-8 text; save it as 'CSV UTF-8' "
-            "(other encodings cannot be read yet)"
-        )
+def read_error(path: Path, exc: Exception, table: str | None = None) -> DataError:
+    """A polars read failure as a DataError that says what to do about it: for
+    a file that is not UTF-8, where and which encoding to declare (for ``table``)."""
+    text = str(exc).lower()
+    if "utf-8" in text or "utf8" in text:
+        found = not_utf8(path)
+        if found is not None:
+            return found if table is None else found.for_table(table)
     return DataError(f"{path}: cannot read the file ({first_line(exc)})")

@@ -22,6 +22,9 @@ def _error(text: str) -> str:
 
 def test_defaults_follow_spec() -> None:
     cfg = config_from_text("", Path("/base"))
+    assert cfg.kpis == load_config(DEFAULT_CONFIG, Path("/base")).kpis  # no kpis: the default set
+    assert len(cfg.kpis) == 26
+    assert config_from_text("kpis: []\n", Path("/base")).kpis == ()
     assert cfg.period == "last-month"
     assert cfg.compare == ("previous", "year_ago")
     assert cfg.timezone == "UTC"
@@ -208,7 +211,7 @@ def test_source_values_name_canonical_columns() -> None:
     ("option", "message"),
     [
         ("preset: hubspt", 'unknown preset "hubspt"; did you mean "hubspot"? (one of generic,'),
-        ("encoding: cp1252", 'encoding "cp1252": only UTF-8 files can be read for now'),
+        ("encoding: ansi", "unknown encoding 'ansi' (use one of utf-8, utf-16, cp1252"),
         ("calendar: persian", 'calendar "persian" is not one of gregorian, jalali'),
     ],
 )
@@ -219,9 +222,10 @@ def test_unknown_or_unsupported_source_options_are_refused(option: str, message:
 
 def test_supported_values_of_those_options_are_fine() -> None:
     cfg = config_from_text(
-        "sources:\n  deals: {preset: generic, encoding: UTF-8, calendar: gregorian}\n", Path("/b")
+        "sources:\n  deals: {preset: generic, encoding: CP-1252, calendar: gregorian}\n", Path("/b")
     )
     assert cfg.source("deals").preset == "generic"
+    assert cfg.source("deals").encoding == "CP-1252"  # any name Python's codecs know
 
 
 @pytest.mark.parametrize(
