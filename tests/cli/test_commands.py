@@ -22,6 +22,13 @@ def test_version() -> None:
     assert result.stdout == f"crmkpi {__version__}\n"
 
 
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "crmkpi", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, f"crmkpi {__version__}\n")
+
+
 def test_kpis_lists_the_registry() -> None:
     result = runner.invoke(app, ["kpis", "-f", "json"])
     assert result.exit_code == 0

@@ -106,7 +106,9 @@ def test_output_whose_parent_is_a_file(scene: Scene) -> None:
     (scene.root / "afile").write_text("not a folder", encoding="utf-8")
     target = scene.root / "afile" / "report.json"
     outcome = scene.run("report", "-d", str(scene.data), *PERIOD, "-o", str(target))
-    scene.assert_refused(outcome, 2, f"--output {target}: cannot write there")
+    scene.assert_refused(
+        outcome, 2, f"--output {target}: cannot write there ({scene.root / 'afile'} is a file, not"
+    )
     assert (scene.root / "afile").read_text(encoding="utf-8") == "not a folder"
 
 
@@ -115,7 +117,7 @@ def test_output_that_is_a_folder(scene: Scene) -> None:
     target.mkdir()
     outcome = scene.run("report", "-d", str(scene.data), *PERIOD, "-o", str(target))
     assert outcome.code == 2, outcome
-    assert f"--output {target}: cannot write there" in outcome.stderr
+    assert f"--output {target}: cannot write there (it is a folder" in outcome.stderr
     assert "Traceback" not in outcome.output
     assert target.is_dir()
     assert not list(target.iterdir())
