@@ -306,7 +306,8 @@ def _currency_check(currency: str | None) -> Check:
 def ragged_check(width: int) -> Check:
     """A row with more or fewer fields than the header is a bad row (SPEC.md)."""
     fields = pl.col(FIELDS)
-    detail = pl.concat_str(fields.cast(pl.String), pl.lit(f" fields; the header has {width}"))
+    noun = pl.when(fields == 1).then(pl.lit(" field")).otherwise(pl.lit(" fields"))
+    detail = pl.concat_str(fields.cast(pl.String), noun, pl.lit(f"; the header has {width}"))
     return Check(
         None, fields.is_not_null(), pl.lit(None, pl.String), "has", f"{width} fields per row",
         "wrong number of fields", detail,

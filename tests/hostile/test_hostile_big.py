@@ -56,7 +56,7 @@ def test_100_mb_last_row_without_newline(scene: Scene) -> None:
     _assert_clear(
         outcome,
         3,
-        f"customers.csv, row {last + 1}: has 1 field",
+        f"customers.csv, row {last + 1}: has 1 field;",
         "the header has 8",
     )
 

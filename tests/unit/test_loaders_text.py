@@ -221,7 +221,7 @@ def test_one_field_line_between_data_rows_is_a_ragged_row(tmp_path: Path) -> Non
     assert raw.footer is None
     assert ragged(raw) == [(3, 1)]
     error = load_error(path, "deals")
-    assert ragged_problems(error) == [(3, "has 1 fields; the header has 5")]
+    assert ragged_problems(error) == [(3, "has 1 field; the header has 5")]
     assert {p.row for p in error.problems} == {3}  # its empty required cells are row 3's too
 
 
@@ -244,7 +244,7 @@ def test_data_row_after_the_one_field_lines_means_no_footer(tmp_path: Path) -> N
     assert raw.footer is None
     assert ragged(raw) == [(6, 1)]  # row 5 is blank, row 7 is data again
     error = load_error(path, "deals")
-    assert ragged_problems(error) == [(6, "has 1 fields; the header has 5")]
+    assert ragged_problems(error) == [(6, "has 1 field; the header has 5")]
     assert {p.row for p in error.problems} == {6}
 
 
