@@ -17,7 +17,7 @@ import polars as pl
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
-from crmkpi.sources.cells import CellRules, add_minutes, clean_text, map_values
+from crmkpi.sources.cells import CellRules, add_minutes, clean_cells, map_values
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
@@ -156,10 +156,11 @@ def _flagged_frame(
 
 
 def _filled_rows(raw: RawTable) -> pl.LazyFrame:
-    """The file's rows without the empty ones."""
+    """The file's rows without the empty ones, every cell cleaned (``clean_text``)."""
     if not raw.headers:
         return raw.frame.filter(pl.lit(False))
-    return raw.frame.filter(~pl.all_horizontal([clean_text(h).is_null() for h in raw.headers]))
+    cleaned = clean_cells(raw.frame, raw.headers)
+    return cleaned.filter(~pl.all_horizontal([pl.col(h).is_null() for h in raw.headers]))
 
 
 def _left_out(raw: RawTable, mapping: Mapping) -> pl.LazyFrame:

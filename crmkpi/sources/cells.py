@@ -8,9 +8,11 @@ null; ``schema.py`` turns those into Problems.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 import polars as pl
 
@@ -28,6 +30,7 @@ _ISO = (
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
+_ISO_SECONDS = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL = r"^\d{1,6}(\.\d+)?$"
 _CURRENCY_SIGNS = r"[$€£¥₹₽₺₩﷼]|ریال|تومان"
@@ -59,10 +62,26 @@ class CellRules:
         return self.calendar == "jalali"
 
 
+def _spellings(token: str) -> set[str]:
+    """Every upper/lower-case spelling of an ASCII token (``na``: na Na nA NA)."""
+    return {"".join(p) for p in itertools.product(*({c.lower(), c.upper()} for c in token))}
+
+
+# Compared as written: no lower-cased copy of every cell (measured 0.14 s → 0.08 s
+# on 400k rows × 10 columns). Exact: no other character lower-cases to these letters.
+_MISSING_SPELLINGS = sorted(set().union(*(_spellings(t) for t in MISSING_TOKENS)))
+
+
 def clean_text(column: str) -> pl.Expr:
-    """Trimmed text; empty cells and the missing-value tokens become null."""
+    """Trimmed text; empty cells and the missing-value tokens (any case) become null."""
     text = pl.col(column).str.strip_chars()
-    return pl.when(text.str.to_lowercase().is_in(list(MISSING_TOKENS))).then(None).otherwise(text)
+    return pl.when(text.is_in(_MISSING_SPELLINGS)).then(None).otherwise(text)
+
+
+def clean_cells(frame: pl.LazyFrame, columns: Iterable[str]) -> pl.LazyFrame:
+    """``frame`` with ``columns`` cleaned once (``clean_text``), for every later
+    step to read as they are."""
+    return frame.with_columns(clean_text(c).alias(c) for c in columns)
 
 
 def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -128,6 +147,33 @@ def each_distinct(
     return text.map_batches(run, return_dtype=dtype)
 
 
+def with_fallback(
+    text: pl.Expr,
+    fast: Callable[[pl.Expr], pl.Expr],
+    full: Callable[[pl.Expr], pl.Expr],
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """``full(text)``, computed as ``fast(text)`` where that gives a value and
+    by ``full`` only for the cells it leaves null.
+
+    Exports write one format in nearly every cell, so a strict parse of that
+    one format (``2026-10-05T14:30:00``) does nearly all the work, and the
+    general parser (regexes for every accepted form) runs on the rest, often
+    none. Correct only when ``fast`` never gives a value ``full`` would not:
+    a property test checks this for every pair used."""
+
+    def run(cells: pl.Series) -> pl.Series:
+        frame = cells.to_frame("cell")
+        quick = frame.select(fast(pl.col("cell")).alias("cell")).to_series()
+        missed = quick.is_null() & cells.is_not_null()
+        if not missed.any():
+            return quick
+        redo = frame.filter(missed).select(full(pl.col("cell")).alias("cell")).to_series()
+        return quick.scatter(missed.arg_true(), redo)
+
+    return text.map_batches(run, return_dtype=dtype)
+
+
 def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
     """An instant in ``rules.timezone`` (tz-aware), or null. A Jalali source's
     cells are Jalali local times; Gregorian ISO cells (years from 1700, as an
@@ -136,6 +182,24 @@ def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
         text = to_ascii_digits(text)
         jalali = parse_jalali_datetime(text, rules.timezone)
         return pl.coalesce(jalali, parse_datetime(text, replace(rules, calendar="gregorian")))
+    dtype = pl.Datetime("us", rules.timezone)
+    return with_fallback(
+        text, partial(_iso_seconds, rules=rules), partial(_any_datetime, rules=rules), dtype
+    )
+
+
+def _iso_seconds(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """``2026-10-05T14:30:00`` or ``2026-10-05 14:30:00``, local in the zone.
+    The shape is checked first: polars' ``%m`` alone would also take ``1``."""
+    naive = pl.coalesce(
+        text.str.to_datetime(fmt, strict=False, time_unit="us", exact=True)
+        for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+    )
+    local = naive.dt.replace_time_zone(rules.timezone, ambiguous="earliest", non_existent="null")
+    return pl.when(text.str.contains(_ISO_SECONDS)).then(local)
+
+
+def _any_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
     _, naive, offset = _parts(text)
     candidates = [naive]
     candidates.extend(
@@ -158,6 +222,10 @@ def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
             return pl.coalesce(parse_jalali_date(cells), parse_date(cells, gregorian))
 
         return each_distinct(text, jalali, pl.Date())
+    return each_distinct(text, partial(_any_date, rules=rules), pl.Date())
+
+
+def _any_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
     day, naive, offset = _parts(text)
     as_written = day.str.to_date("%Y-%m-%d", strict=False)
     # A time part must itself be valid: "2026-10-05 25:00" is not a date.

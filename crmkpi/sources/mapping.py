@@ -21,7 +21,7 @@ from crmkpi.canonical import Table, normalise_header
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.presets import GENERIC, ColumnSource, TableMapping, load_preset, preset_names
-from crmkpi.sources.cells import clean_text, map_values
+from crmkpi.sources.cells import map_values
 
 MIN_EVIDENCE = 3  # headers of a preset found before its missing columns are the ones shown
 _TRUE = ("true", "yes", "1", "y", "t")
@@ -214,22 +214,24 @@ def closest_header(wanted: tuple[str, ...], headers: tuple[str, ...]) -> str | N
 
 
 def kept_rows(keep: dict[str, tuple[str, ...]]) -> pl.Expr:
-    """True for the rows that belong to the table (``keep``), compared as value maps are."""
+    """True for the rows that belong to the table (``keep``), compared as value
+    maps are. Like ``text_column``, it reads cells already cleaned (``clean_cells``)."""
     if not keep:
         return pl.lit(True)
     return pl.all_horizontal(
-        map_values(clean_text(header), dict.fromkeys(values, "1")).eq("1").fill_null(False)
+        map_values(pl.col(header), dict.fromkeys(values, "1")).eq("1").fill_null(False)
         for header, values in keep.items()
     )
 
 
 def text_column(source: ColumnSource) -> pl.Expr:
-    """A canonical column's cleaned text (null = missing) from its source."""
+    """A canonical column's text (null = missing) from its source's cells,
+    which ``clean_cells`` has cleaned once for the whole row."""
     if source.value is not None:
         return pl.lit(source.value, pl.String)
     if source.flags is not None:
         return _status_from_flags(*source.flags)
-    return pl.coalesce([clean_text(h) for h in source.headers])
+    return pl.coalesce([pl.col(h) for h in source.headers])
 
 
 def _status_from_flags(closed_header: str, won_header: str) -> pl.Expr:
@@ -239,11 +241,11 @@ def _status_from_flags(closed_header: str, won_header: str) -> pl.Expr:
     closed, won = _flag(closed_header), _flag(won_header)
     shown = pl.concat_str(
         pl.lit(f"{closed_header}="),
-        clean_text(closed_header).fill_null("(empty)"),
+        pl.col(closed_header).fill_null("(empty)"),
         pl.lit(f", {won_header}="),
-        clean_text(won_header).fill_null("(empty)"),
+        pl.col(won_header).fill_null("(empty)"),
     )
-    either = clean_text(closed_header).is_not_null() | clean_text(won_header).is_not_null()
+    either = pl.col(closed_header).is_not_null() | pl.col(won_header).is_not_null()
     return (
         pl.when(closed.not_())
         .then(pl.lit("open"))
@@ -257,5 +259,5 @@ def _status_from_flags(closed_header: str, won_header: str) -> pl.Expr:
 
 
 def _flag(header: str) -> pl.Expr:
-    text = clean_text(header).str.to_lowercase()
+    text = pl.col(header).str.to_lowercase()
     return pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False)

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from crmkpi.sources.cells import (
     CellRules,
+    _any_date,
+    _any_datetime,
     clean_text,
     parse_amount,
     parse_date,
@@ -407,3 +409,52 @@ def test_each_distinct_equals_the_parse_of_every_cell(cells: list[str | None]) -
     ).to_series()
     assert mapped.to_list() == direct.to_list()
     assert mapped.dtype == pl.Date
+
+
+# --- fast paths: speed only, never a different value ------------------------
+
+_ISO_LIKE = st.builds(
+    "{}-{}-{}{}{}:{}:{}{}".format,
+    st.sampled_from(["2026", "1999", "0001", "9999", "12026", "+2026", "226"]),
+    st.sampled_from(["10", "1", "01", "12", "13", "00", " 1"]),
+    st.sampled_from(["05", "5", "31", "30", "29", "00", "32"]),
+    st.sampled_from(["T", " ", "t", "  ", "_"]),
+    st.sampled_from(["14", "4", "00", "23", "24", "25", "-1"]),
+    st.sampled_from(["30", "3", "59", "60"]),
+    st.sampled_from(["00", "0", "59", "60", "61", "5.5"]),
+    st.sampled_from(["", "Z", "+02:00", "-0530", ".123", ",5", " ", "x"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), _ISO_LIKE, st.text(max_size=22), st.from_regex(r"\A[0-9T: -]{19}\Z")),
+        max_size=30,
+    ),
+    st.sampled_from(["UTC", BERLIN, "Asia/Tehran", "America/St_Johns"]),
+)
+def test_the_datetime_fast_path_never_changes_a_value(cells: list[str | None], zone: str) -> None:
+    """parse_datetime reads plain ISO cells with one strict format and sends
+    the rest to the general parser: the two must agree on every cell."""
+    rules = CellRules(timezone=zone)
+    frame = pl.DataFrame({"t": cells}, schema={"t": pl.String})
+    fast = frame.select(parse_datetime(pl.col("t"), rules)).to_series()
+    general = frame.select(_any_datetime(pl.col("t"), rules)).to_series()
+    assert fast.to_list() == general.to_list()
+    assert fast.dtype == pl.Datetime("us", zone)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), _ISO_LIKE, st.text(max_size=12)), max_size=30),
+    st.sampled_from(["UTC", BERLIN, "Pacific/Kiritimati"]),
+)
+def test_dates_parsed_once_per_distinct_cell_equal_each_cell_parsed(
+    cells: list[str | None], zone: str
+) -> None:
+    rules = CellRules(timezone=zone, date_format=("%d/%m/%Y",))
+    frame = pl.DataFrame({"t": [*cells, *cells]}, schema={"t": pl.String})  # repeats
+    mapped = frame.select(parse_date(pl.col("t"), rules)).to_series()
+    direct = frame.select(_any_date(pl.col("t"), rules)).to_series()
+    assert mapped.to_list() == direct.to_list()
