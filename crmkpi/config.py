@@ -165,7 +165,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
 def default_kpis() -> tuple[KpiSpec, ...]:
     """The built-in KPI set, for a config that names no ``kpis`` (one written
     for its ``sources`` or ``title`` alone still reports what the default would)."""
-    doc = read_yaml(DEFAULT_CONFIG)
+    doc = read_yaml(DEFAULT_CONFIG, ours=True)
     return parse_kpis(doc, doc.data["kpis"])
 
 

@@ -118,7 +118,7 @@ def load_preset(name: str) -> Preset:
         raise ConfigError(
             f'unknown preset "{name}"{suggest(name, names)} (one of {", ".join(names)})'
         )
-    return parse_preset(read_yaml(PRESET_DIR / f"{name}.yaml"), name)
+    return parse_preset(read_yaml(PRESET_DIR / f"{name}.yaml", ours=True), name)
 
 
 def parse_preset(doc: YamlDoc, name: str) -> Preset:
