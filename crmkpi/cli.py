@@ -315,6 +315,38 @@ def validate(
         sys.stdout.write(summary)
 
 
+@app.command()
+def convert(
+    directory: Annotated[Path, typer.Argument(help="The folder of exports to convert.")],
+    to: Annotated[str, typer.Option("--to", help="The format to write: parquet.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for the tables (default: DIRECTORY/parquet)."),
+    ] = None,
+    config: ConfigOpt = None,
+    lenient: LenientOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Validate a folder of exports once and write typed Parquet (one file per table)."""
+    from crmkpi.convert import FORMATS, convert_exports
+    from crmkpi.inputs import input_warnings
+
+    with user_errors():
+        if to not in FORMATS:
+            raise UsageError(f"--to {to!r}: cannot convert to that (one of {', '.join(FORMATS)})")
+        cfg = _config(config, directory, None)
+        out = output if output is not None else directory / "parquet"
+        inputs, written = convert_exports(cfg, out, lenient=lenient)
+        _warn(input_warnings(inputs), quiet)
+        if not quiet:
+            for w in written:
+                typer.echo(f"{w.table}: {w.rows:,} rows -> {w.path}", err=True)
+            typer.echo(
+                f"wrote {len(written)} tables; report with: crmkpi report -d {out}", err=True
+            )
+
+
 for command in (kpis, presets, init, sample):
     app.command()(command)
 

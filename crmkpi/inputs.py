@@ -16,9 +16,11 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config, SourceSpec
+from crmkpi.converted import PRESET as CONVERTED
+from crmkpi.converted import find_converted, load_converted
 from crmkpi.errors import DataError, Problem
 from crmkpi.kpis import Kpi, Tables
-from crmkpi.schema import LoadContext, LoadedTable, check_references, load_table
+from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
 from crmkpi.sources.discovery import find_source_file
 from crmkpi.sources.encodings import NotUtf8Error
 from crmkpi.sources.history import drop_repeated_stages
@@ -74,27 +76,46 @@ def load_inputs(
     absent: dict[str, str] = {}
     raws: dict[str, RawTable] = {}
     for name in tables:
-        source = in_data_folder(cfg.source(name), cfg.data)
-        path = source.path or next(iter(source.files.values()), None)
-        path = path or find_source_file(cfg.data, name, source.preset)
-        if source.path is not None and not source.path.exists():
-            raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
-        if path is None:
-            absent[name] = (
-                f"{name} table missing (no {name}{'/'.join(EXTENSIONS)} in {cfg.data.name or cfg.data})"
-            )
-            continue
-        on_step(f"reading {path.name}")
-        raw = raws[name] = _open_source(path, source)
-        loaded[name] = load_table(raw, TABLES[name], source, ctx)
-    if "deal_stages" in absent and "deals" in loaded:  # a real deal_stages file always wins
+        found = _load(cfg, name, ctx, raws, on_step)
+        if isinstance(found, str):
+            absent[name] = found
+        else:
+            loaded[name] = found
+    if "deal_stages" in absent and "deals" in raws:  # a real deal_stages file always wins
         derived = _wide_stages(raws["deals"], loaded["deals"], cfg, ctx, on_step)
         if derived is not None:
             loaded["deal_stages"] = derived
             del absent["deal_stages"]
-    if "deal_stages" in loaded:
-        loaded["deal_stages"] = _clean_history(loaded["deal_stages"], loaded.get("deals"), lenient)
+    stages = loaded.get("deal_stages")
+    if stages is not None and stages.preset != CONVERTED:  # converted: cleaned back then
+        loaded["deal_stages"] = _clean_history(stages, loaded.get("deals"), lenient)
     return Inputs(loaded, absent)
+
+
+def _load(
+    cfg: Config,
+    name: str,
+    ctx: LoadContext,
+    raws: dict[str, RawTable],
+    on_step: Callable[[str], None],
+) -> LoadedTable | str:
+    """One table, or why it is absent; its raw file goes into ``raws``."""
+    converted = find_converted(cfg.data, name)
+    if converted is not None:  # typed by crmkpi convert: read as it is, lazily
+        on_step(f"reading {converted[0].name}")
+        return load_converted(*converted, cfg.timezone)
+    source = in_data_folder(cfg.source(name), cfg.data)
+    path = source.path or next(iter(source.files.values()), None)
+    path = path or find_source_file(cfg.data, name, source.preset)
+    if source.path is not None and not source.path.exists():
+        raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
+    if path is None:
+        return (
+            f"{name} table missing (no {name}{'/'.join(EXTENSIONS)} in {cfg.data.name or cfg.data})"
+        )
+    on_step(f"reading {path.name}")
+    raw = raws[name] = _open_source(path, source)
+    return load_table(raw, TABLES[name], source, ctx)
 
 
 def _clean_history(stages: LoadedTable, deals: LoadedTable | None, lenient: bool) -> LoadedTable:
@@ -106,7 +127,7 @@ def _clean_history(stages: LoadedTable, deals: LoadedTable | None, lenient: bool
 def _without_repeats(stages: LoadedTable) -> LoadedTable:
     """A stage history without rows that re-log the deal's current stage
     (Salesforce OpportunityHistory), with a warning that says how many."""
-    frame, dropped = drop_repeated_stages(stages.frame)
+    frame, dropped = drop_repeated_stages(eager(stages.frame))
     if not dropped:
         return stages
     plural = "s" if dropped != 1 else ""
@@ -158,7 +179,7 @@ def _wide_stages(
 ) -> LoadedTable | None:
     """deal_stages from the deals file's ``Date entered "…"`` columns
     (HubSpot; EXPORTS.md "Wide → long"), or None when it has none."""
-    table = wide_stage_table(raw, deals.mapping, ctx.timezone, kept_rows=deals.frame[ROW])
+    table = wide_stage_table(raw, deals.mapping, ctx.timezone, kept_rows=eager(deals.frame)[ROW])
     if table is None:
         return None
     on_step(f"reading the stage columns of {raw.path.name}")

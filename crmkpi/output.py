@@ -7,11 +7,10 @@ the same folder, which is renamed over the target only when complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from crmkpi.atomic import replace_atomically
 from crmkpi.errors import UsageError
 
 FORMAT_BY_EXTENSION = {
@@ -51,19 +50,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise UsageError(f"--output {path}: cannot write there ({blocker} is a file, not a folder)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        replace_atomically(path, lambda tmp: write_text(tmp, text))
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """The report's bytes: UTF-8, line ends as rendered."""
+    path.write_text(text, encoding="utf-8", newline="")
 
 
 def append_text(path: Path, text: str, what: str) -> None:

@@ -46,7 +46,7 @@ class LoadedTable:
     path: Path
     preset: str
     mapping: Mapping
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # lazy: a converted Parquet table, scanned by the KPIs
     columns: tuple[str, ...]
     rows: int
     skipped: int
@@ -300,13 +300,19 @@ def _warnings(counts: pl.DataFrame, table: str) -> tuple[str, ...]:
     return ()
 
 
+def eager(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """A table's rows in memory (a converted table is a lazy scan until here)."""
+    return frame if isinstance(frame, pl.DataFrame) else frame.collect()
+
+
 def check_references(
     child: LoadedTable, parent: LoadedTable, column: str, lenient: bool
 ) -> LoadedTable:
     """Rows of ``child`` whose ``column`` is not an id of ``parent`` (a stage row
     of a deal that deals.csv does not have): problems, or skipped rows."""
-    known = parent.frame.select(column).unique()
-    orphans = child.frame.join(known, on=column, how="anti").sort(ROW)
+    known = eager(parent.frame.lazy().select(column).unique())
+    rows = eager(child.frame)
+    orphans = rows.join(known, on=column, how="anti").sort(ROW)
     if orphans.height == 0:
         return child
     problems = tuple(
@@ -334,7 +340,7 @@ def check_references(
     reason = f"{column} not in {parent.name}"
     return replace(
         child,
-        frame=child.frame.join(orphans.select(ROW), on=ROW, how="anti"),
+        frame=rows.join(orphans.select(ROW), on=ROW, how="anti"),
         skipped=child.skipped + orphans.height,
         skipped_by_reason={**child.skipped_by_reason, reason: orphans.height},
         problems=child.problems + problems,

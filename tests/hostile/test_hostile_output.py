@@ -27,35 +27,17 @@ import crmkpi.output
 mode = sys.argv.pop(1)
 
 
-class _HalfWriter:
-    def __init__(self, fh):
-        self.fh = fh
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return self.fh.__exit__(*exc)
-
-    def write(self, text):
-        self.fh.write(text[: len(text) // 2])
-        self.fh.flush()
-        if mode == "full":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        os.kill(os.getpid(), signal.SIGINT if mode == "interrupt" else signal.SIGKILL)
-        time.sleep(10)
+def _half_write(path, text):
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text[: len(text) // 2])
+        fh.flush()
+    if mode == "full":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    os.kill(os.getpid(), signal.SIGINT if mode == "interrupt" else signal.SIGKILL)
+    time.sleep(10)
 
 
-class _Os:
-    def __getattr__(self, name):
-        return getattr(os, name)
-
-    @staticmethod
-    def fdopen(*args, **kwargs):
-        return _HalfWriter(os.fdopen(*args, **kwargs))
-
-
-crmkpi.output.os = _Os()
+crmkpi.output.write_text = _half_write
 sys.argv[0] = "crmkpi"
 from crmkpi.cli import main
 
