@@ -31,6 +31,8 @@ from crmkpi.options import (
     CompareOpt,
     ConfigOpt,
     DataOpt,
+    EngineName,
+    EngineOpt,
     Format,
     FormatOpt,
     LenientOpt,
@@ -86,6 +88,7 @@ def _config(
     compare: Compare | None,
     calendar: str | None = None,
     locale: str | None = None,
+    engine: EngineName | None = None,
 ) -> Config:
     from crmkpi.config import COMPARISONS, find_config, load_config, locale_codes
     from crmkpi.errors import suggest
@@ -102,7 +105,11 @@ def _config(
     if compare is not None:
         chosen = {"both": COMPARISONS, "none": ()}.get(compare.value, (compare.value,))
     return cfg.with_overrides(
-        data=data.resolve() if data else None, compare=chosen, calendar=calendar, locale=locale
+        data=data.resolve() if data else None,
+        compare=chosen,
+        calendar=calendar,
+        locale=locale,
+        engine=engine.value if engine else None,
     )
 
 
@@ -149,6 +156,7 @@ def report(
     by: ByOpt = None,
     top: TopOpt = 10,
     lenient: LenientOpt = False,
+    engine: EngineOpt = None,
     calendar: CalendarOpt = None,
     locale: LocaleOpt = None,
     ascii_only: AsciiOpt = False,
@@ -160,7 +168,7 @@ def report(
     from crmkpi.progress import progress
 
     with user_errors():
-        cfg = _config(config, data, compare, calendar, locale)
+        cfg = _config(config, data, compare, calendar, locale, engine)
         chosen = _choose_format(fmt, output)
         user_template = _template(template, chosen, cfg)
         if ascii_only and chosen != Format.table:
@@ -260,6 +268,7 @@ def check(
     output: OutputOpt = None,
     strict: StrictOpt = False,
     lenient: LenientOpt = False,
+    engine: EngineOpt = None,
     calendar: CalendarOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -270,7 +279,7 @@ def check(
     from crmkpi.targets import exit_code, judge_report
 
     with user_errors():
-        cfg = _config(config, data, Compare.none, calendar)
+        cfg = _config(config, data, Compare.none, calendar, engine=engine)
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
             result = run_report(
@@ -303,6 +312,7 @@ def validate(
     config: ConfigOpt = None,
     data: DataOpt = None,
     lenient: LenientOpt = False,
+    engine: EngineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -310,7 +320,7 @@ def validate(
     from crmkpi.validate import validate_inputs
 
     with user_errors():
-        cfg = _config(config, data, None)
+        cfg = _config(config, data, None, engine=engine)
         summary = validate_inputs(cfg, lenient=lenient)
         sys.stdout.write(summary)
 
@@ -325,6 +335,7 @@ def convert(
     ] = None,
     config: ConfigOpt = None,
     lenient: LenientOpt = False,
+    engine: EngineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -335,7 +346,7 @@ def convert(
     with user_errors():
         if to not in FORMATS:
             raise UsageError(f"--to {to!r}: cannot convert to that (one of {', '.join(FORMATS)})")
-        cfg = _config(config, directory, None)
+        cfg = _config(config, directory, None, engine=engine)
         out = output if output is not None else directory / "parquet"
         inputs, written = convert_exports(cfg, out, lenient=lenient)
         _warn(input_warnings(inputs), quiet)

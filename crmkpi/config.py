@@ -99,6 +99,7 @@ class Config:
     kpis: tuple[KpiSpec, ...] = ()
     breakdowns: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    engine: str = "auto"  # --engine only: auto, in-memory or streaming
     templates: dict[str, Path] = field(default_factory=dict)
     source_file: Path | None = None
 

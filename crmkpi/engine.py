@@ -24,6 +24,7 @@ from crmkpi.inputs import (
     input_warnings,
     load_inputs,
     no_step,
+    resolve_engine,
     summary,
     unavailable_reason,
 )
@@ -292,7 +293,21 @@ def run_report(
 ) -> Report:
     """Compute the configured KPI set for a period, its comparisons, its
     trend (``trend`` periods ending with it) and its breakdowns (``by``
-    dimensions); each defaults to the config's."""
+    dimensions); each defaults to the config's. Every query runs on the
+    engine ``resolve_engine`` picks (streaming: bounded memory)."""
+    with pl.Config(engine_affinity=resolve_engine(cfg)):
+        return _run_report(cfg, as_of, period_text, lenient, trend, by, on_step)
+
+
+def _run_report(
+    cfg: Config,
+    as_of: date,
+    period_text: str | None,
+    lenient: bool,
+    trend: int | None,
+    by: tuple[str, ...] | None,
+    on_step: Callable[[str], None],
+) -> Report:
     period = resolve_period(cfg, period_text, as_of)
     comparisons = comparison_periods(period, cfg.compare)
     history = trend_periods(period, cfg.trend if trend is None else trend)

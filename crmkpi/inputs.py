@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -60,6 +61,26 @@ def no_step(text: str) -> None:
     """``on_step`` when nobody is watching."""
 
 
+ENGINES = ("auto", "in-memory", "streaming")
+STREAMING_BYTES = 1 << 30
+"""``--engine auto`` streams when the data folder's files add up to 1 GiB or more."""
+
+
+def resolve_engine(cfg: Config) -> Literal["in-memory", "streaming"]:
+    """The polars engine a run uses: ``--engine``, or by the data's size.
+
+    In memory, each typed table is materialised once and every KPI reads it;
+    streaming keeps only the validation results and lets each query re-read
+    its files in batches: bounded memory, at the cost of reading twice."""
+    if cfg.engine == "auto":
+        try:
+            big = sum(f.stat().st_size for f in cfg.data.iterdir() if f.is_file())
+        except OSError:
+            big = 0  # load_inputs says what is wrong with the folder
+        return "streaming" if big >= STREAMING_BYTES else "in-memory"
+    return "streaming" if cfg.engine == "streaming" else "in-memory"
+
+
 def load_inputs(
     cfg: Config, tables: tuple[str, ...], lenient: bool, on_step: Callable[[str], None] = no_step
 ) -> Inputs:
@@ -71,7 +92,12 @@ def load_inputs(
             if not cfg.data.exists()
             else f"{cfg.data}: is not a folder"
         )
-    ctx = LoadContext(timezone=cfg.timezone, currency=cfg.currency, lenient=lenient)
+    ctx = LoadContext(
+        timezone=cfg.timezone,
+        currency=cfg.currency,
+        lenient=lenient,
+        streaming=resolve_engine(cfg) == "streaming",
+    )
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
     raws: dict[str, RawTable] = {}

@@ -32,6 +32,12 @@ class CalendarName(StrEnum):
     jalali = "jalali"
 
 
+class EngineName(StrEnum):
+    auto = "auto"
+    in_memory = "in-memory"
+    streaming = "streaming"
+
+
 class Compare(StrEnum):
     both = "both"
     previous = "previous"
@@ -70,6 +76,14 @@ CalendarOpt = Annotated[
     typer.Option(
         "--calendar",
         help="Calendar of periods and dates shown: gregorian, or jalali (1405-Q2, 1405-07 …).",
+    ),
+]
+EngineOpt = Annotated[
+    EngineName | None,
+    typer.Option(
+        "--engine",
+        help="polars engine: in-memory (fastest), streaming (bounded memory, for data larger "
+        "than RAM allows) or auto (streaming from 1 GiB of input files; the default).",
     ),
 ]
 LocaleOpt = Annotated[

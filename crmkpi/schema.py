@@ -32,6 +32,7 @@ class LoadContext:
     timezone: str = "UTC"
     currency: str | None = None
     lenient: bool = False
+    streaming: bool = False  # keep typed tables lazy (read again by the KPIs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +80,22 @@ def load_table(
         calendar=resolved.calendar,
     )
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
+    plan = _typed_table(flagged, checks, table, mapping, ctx.lenient)
     try:
-        counts, examples, typed, *left_out = pl.collect_all(
+        counts, examples, kept, latest, *left_out = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
                 _examples(flagged, checks),
-                _typed_table(flagged, checks, table, mapping, ctx.lenient),
+                # Streaming: the typed rows are not kept; each KPI query reads them again.
+                plan.head(0) if ctx.streaming else plan,
+                _latest(plan, table, mapping),
                 *([_left_out(raw, resolved)] if resolved.keep else []),  # no keep: no pass
-            ]
+            ],
+            engine="streaming" if ctx.streaming else "auto",
         )
     except pl.exceptions.PolarsError as exc:
         raise read_error(raw.path, exc, table.name) from exc
+    typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else kept
     problems = _problems(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and not ctx.lenient:
@@ -107,9 +113,9 @@ def load_table(
         frame=typed,
         columns=tuple(mapping),
         rows=rows,
-        skipped=rows - typed.height,
+        skipped=int(counts["bad_rows"][0]) if ctx.lenient else 0,
         skipped_by_reason=_by_reason(checks, totals),
-        latest=_latest(typed, table, mapping),
+        latest=latest[0, 0],
         warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
         problems=problems,
         left_out=int(left_out[0]["left_out"][0]) if left_out else 0,
@@ -178,14 +184,16 @@ def _counts(
             TYPED + "closed_at"
         ).is_not_null()
         extra["open_with_closed_at"] = open_with_close.sum()
+    bad = [pl.col(f"__bad{i}") for i in range(len(checks))]
     return flagged.select(
         pl.len().alias("rows"),
-        *(pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))),
+        (pl.any_horizontal(bad).sum() if bad else pl.lit(0)).alias("bad_rows"),
+        *(flag.sum().alias(f"n{i}") for i, flag in enumerate(bad)),
         **extra,
     )
 
 
-def _latest(typed: pl.DataFrame, table: Table, mapping: dict[str, str]) -> date | None:
+def _latest(typed: pl.LazyFrame, table: Table, mapping: dict[str, str]) -> pl.LazyFrame:
     """Data freshness: the latest date in the rows kept, after open deals'
     expected close dates were cleared (they are plans, not data seen)."""
     dates = [
@@ -194,9 +202,8 @@ def _latest(typed: pl.DataFrame, table: Table, mapping: dict[str, str]) -> date 
         if table.column(c).type in (ColumnType.DATE, ColumnType.DATETIME)
     ]
     if not dates:
-        return None
-    latest: date | None = typed.select(pl.max_horizontal([d.max() for d in dates]))[0, 0]
-    return latest
+        return pl.LazyFrame({"latest": [None]}, schema={"latest": pl.Date})
+    return typed.select(pl.max_horizontal([d.max() for d in dates]).alias("latest"))
 
 
 def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:

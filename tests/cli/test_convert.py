@@ -1,4 +1,5 @@
-"""``crmkpi convert DIR --to parquet``: typed Parquet once, the same report after.
+"""Scale paths: ``crmkpi convert DIR --to parquet`` (typed Parquet once, the
+same report after), hive-partitioned tables and ``--engine streaming``.
 
 The committed sample is converted; a report over the Parquet folder must give
 every value, reason, breakdown and section of the report over the CSV files.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +19,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from crmkpi import inputs
 from crmkpi.cli import app
+from crmkpi.config import config_from_text
 from crmkpi.converted import MARK, find_converted, load_converted
+from crmkpi.inputs import resolve_engine
 from crmkpi.kpis import KpiOptions, Tables, get
 from crmkpi.periods import parse_period
 
@@ -174,3 +179,46 @@ def test_usage_errors(tmp_path: Path, args: list[str], words: str) -> None:
     assert sorted(p.name for p in data.iterdir()) == sorted(
         p.name for p in (ROOT / "sample_data").iterdir()
     )
+
+
+@pytest.mark.parametrize("which", ["csv", "parquet"])
+def test_the_streaming_engine_gives_the_same_report(folders: tuple[Path, Path], which: str) -> None:
+    """--engine streaming keeps no typed table in memory: validation runs
+    streaming, then every KPI query reads its files again in batches."""
+    data = folders[0] if which == "csv" else folders[1]
+    in_memory = _report(data, "--by", "owner", "--engine", "in-memory")
+    streaming = _report(data, "--by", "owner", "--engine", "streaming")
+    for key in ("kpis", "breakdowns", "sections", "inputs"):
+        assert streaming[key] == in_memory[key], key
+
+
+def test_auto_streams_from_a_size(
+    folders: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, _ = folders
+    cfg = config_from_text("", data)
+    size = sum(f.stat().st_size for f in data.iterdir() if f.is_file())
+    monkeypatch.setattr(inputs, "STREAMING_BYTES", size + 1)
+    assert resolve_engine(cfg) == "in-memory"
+    monkeypatch.setattr(inputs, "STREAMING_BYTES", size)
+    assert resolve_engine(cfg) == "streaming"
+    assert resolve_engine(replace(cfg, engine="in-memory")) == "in-memory"
+    assert resolve_engine(replace(cfg, engine="streaming", data=data / "nope")) == "streaming"
+
+
+def test_lenient_streaming_counts_each_skipped_row_once(tmp_path: Path) -> None:
+    """A row failing two checks is one skipped row, whichever the engine."""
+    data = tmp_path / "exports"
+    shutil.copytree(ROOT / "sample_data", data)
+    lines = (data / "deals.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[1].rstrip("\n").split(",")
+    cells[header.index("amount")] = "-5"
+    cells[header.index("created_at")] = "2026-02-30"
+    lines[1] = ",".join(cells) + "\n"
+    (data / "deals.csv").write_text("".join(lines), encoding="utf-8")
+    for engine in ("in-memory", "streaming"):
+        deals = _report(data, "--lenient", "--engine", engine)["inputs"]["deals"]  # type: ignore[index]
+        assert (deals["skipped"], deals["skipped_by_reason"]) == (
+            1, {"created_at is not a date": 1, "amount is negative": 1},
+        ), engine  # fmt: skip
