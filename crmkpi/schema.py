@@ -81,21 +81,23 @@ def load_table(
     )
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
     plan = _typed_table(flagged, checks, table, mapping, ctx.lenient)
+    # Streaming: the typed rows are not kept (each KPI query reads them again),
+    # so freshness is found in this pass; in memory, from the rows kept.
+    kept_or_latest = _latest(plan, table, mapping) if ctx.streaming else plan
     try:
-        counts, examples, kept, latest, *left_out = pl.collect_all(
+        counts, examples, collected, *left_out = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
                 _examples(flagged, checks),
-                # Streaming: the typed rows are not kept; each KPI query reads them again.
-                plan.head(0) if ctx.streaming else plan,
-                _latest(plan, table, mapping),
+                kept_or_latest,
                 *([_left_out(raw, resolved)] if resolved.keep else []),  # no keep: no pass
             ],
             engine="streaming" if ctx.streaming else "auto",
         )
     except pl.exceptions.PolarsError as exc:
         raise read_error(raw.path, exc, table.name) from exc
-    typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else kept
+    typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else collected
+    latest = collected if ctx.streaming else _latest(collected.lazy(), table, mapping).collect()
     problems = _problems(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and not ctx.lenient:
