@@ -23,7 +23,7 @@ import polars as pl
 
 from crmkpi.atomic import replace_atomically
 from crmkpi.canonical import TABLES, ColumnType, Table
-from crmkpi.errors import DataError, UsageError
+from crmkpi.errors import DataError
 from crmkpi.presets import ColumnSource
 from crmkpi.schema import LoadedTable
 from crmkpi.sources.loaders import ROW
@@ -59,10 +59,8 @@ def dtype_of(kind: ColumnType, timezone: str) -> pl.DataType:
 
 
 def write_converted(loaded: LoadedTable, folder: Path, timezone: str) -> Written:
-    """``loaded`` as ``folder/<table>.parquet``, written atomically."""
-    frame = (
-        loaded.frame.lazy().collect() if isinstance(loaded.frame, pl.LazyFrame) else loaded.frame
-    )
+    """``loaded`` as ``folder/<table>.parquet``, written atomically. A table
+    kept lazy (``--engine streaming``) is streamed to the file, never held whole."""
     meta = {
         MARK: loaded.name,
         "crmkpi.format": FORMAT,
@@ -74,8 +72,13 @@ def write_converted(loaded: LoadedTable, folder: Path, timezone: str) -> Written
         "crmkpi.latest": loaded.latest.isoformat() if loaded.latest else "",
     }
     path = folder / f"{loaded.name}.parquet"
-    replace_atomically(path, lambda tmp: frame.write_parquet(tmp, metadata=meta, statistics=True))
-    return Written(loaded.name, path, frame.height)
+    frame = loaded.frame
+    if isinstance(frame, pl.LazyFrame):
+        replace_atomically(path, lambda tmp: frame.sink_parquet(tmp, metadata=meta))
+    else:
+        replace_atomically(path, lambda tmp: frame.write_parquet(tmp, metadata=meta))
+    rows = pl.scan_parquet(path).select(pl.len()).collect().item()  # from the file's footer
+    return Written(loaded.name, path, rows)
 
 
 def find_converted(data: Path, table: str) -> tuple[Path, dict[str, str]] | None:
@@ -149,9 +152,3 @@ def _check_types(path: Path, table: Table, schema: pl.Schema, zone: str) -> None
                     f"{path}: column {name} is {dtype}, expected {expected} "
                     "(was the file changed after crmkpi convert? convert the exports again)"
                 )
-
-
-def check_target(folder: Path) -> None:
-    """``convert --output``: a folder that exists or can be made, not a file."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--output {folder}: is a file, expected a folder for the Parquet tables")

@@ -61,7 +61,6 @@ def no_step(text: str) -> None:
     """``on_step`` when nobody is watching."""
 
 
-ENGINES = ("auto", "in-memory", "streaming")
 STREAMING_BYTES = 1 << 30
 """``--engine auto`` streams when the data folder's files add up to 1 GiB or more."""
 

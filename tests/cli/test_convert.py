@@ -222,3 +222,20 @@ def test_lenient_streaming_counts_each_skipped_row_once(tmp_path: Path) -> None:
         assert (deals["skipped"], deals["skipped_by_reason"]) == (
             1, {"created_at is not a date": 1, "amount is negative": 1},
         ), engine  # fmt: skip
+
+
+def test_a_streaming_convert_writes_the_same_tables(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """--engine streaming sinks each validated table to its file instead of
+    holding it: the same rows, types and facts."""
+    data, parquet = folders
+    out = tmp_path / "streamed"
+    argv = ["convert", str(data), "--to", "parquet", "-c", DEFAULT, "--engine", "streaming"]
+    result = runner.invoke(app, [*argv, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "deals: " in result.stderr
+    for path in sorted(parquet.iterdir()):
+        streamed = out / path.name
+        assert pl.read_parquet(streamed).equals(pl.read_parquet(path)), path.name
+        assert pl.read_parquet_metadata(streamed) == pl.read_parquet_metadata(path), path.name
