@@ -18,6 +18,7 @@ from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
     CellRules,
+    each_distinct,
     normalise_vocabulary,
     parse_amount,
     parse_date,
@@ -68,8 +69,8 @@ def typed_value(column: Column, rules: CellRules) -> pl.Expr:
             return parse_amount(text, rules)
         case ColumnType.SCORE:
             return parse_integer(to_ascii_digits(text) if rules.persian else text)
-        case _ if column.vocabulary:
-            return normalise_vocabulary(text)
+        case _ if column.vocabulary:  # a handful of values: each normalised once
+            return each_distinct(text, normalise_vocabulary, pl.String())
         case _:
             return text
 

