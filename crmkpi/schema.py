@@ -68,9 +68,7 @@ def load_table(
     """Parse and validate one file into its canonical table. ``resolved`` is
     the mapping when the caller built it (a derived table); else the file's
     preset is resolved from its headers and ``source``."""
-    file = raw.path.name
-    resolved = resolved or resolve_mapping(raw.headers, table, source, file)
-    mapping = {c: resolved.header(c) for c in resolved.columns}
+    resolved = resolved or resolve_mapping(raw.headers, table, source, raw.path.name)
     rules = CellRules(
         timezone=resolved.timezone or ctx.timezone,
         date_format=resolved.date_format,
@@ -79,7 +77,21 @@ def load_table(
         amount_factor=source.amount_factor,
         calendar=resolved.calendar,
     )
-    flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx)
+    loaded = _validated(raw, table, resolved, rules, ctx, gated=True)
+    if loaded is None:  # a gate opened (a duplicate id): every check, row by row
+        loaded = _validated(raw, table, resolved, rules, ctx, gated=False)
+    assert loaded is not None  # only a gated pass gives None
+    return loaded
+
+
+def _validated(
+    raw: RawTable, table: Table, resolved: Mapping, rules: CellRules, ctx: LoadContext, gated: bool
+) -> LoadedTable | None:
+    """The table read and checked in one pass. ``gated``: the costly checks
+    run as their gates only, and None says a gate opened (read again whole)."""
+    file = raw.path.name
+    mapping = {c: resolved.header(c) for c in resolved.columns}
+    flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx, gated)
     plan = _typed_table(flagged, checks, table, mapping, ctx.lenient)
     # Streaming: the typed rows are not kept (each KPI query reads them again),
     # so freshness is found in this pass; in memory, from the rows kept.
@@ -96,6 +108,8 @@ def load_table(
         )
     except pl.exceptions.PolarsError as exc:
         raise read_error(raw.path, exc, table.name) from exc
+    if any(counts[f"gate{i}"][0] for i, check in enumerate(checks) if check.gate is not None):
+        return None
     typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else collected
     latest = collected if ctx.streaming else _latest(collected.lazy(), table, mapping).collect()
     problems = _problems(examples, checks, file, mapping)
@@ -125,9 +139,10 @@ def load_table(
 
 
 def _flagged_frame(
-    raw: RawTable, table: Table, mapping: Mapping, rules: CellRules, ctx: LoadContext
+    raw: RawTable, table: Table, mapping: Mapping, rules: CellRules, ctx: LoadContext, gated: bool
 ) -> tuple[pl.LazyFrame, list[Check]]:
-    """Text and typed columns side by side, plus one Boolean per check."""
+    """Text and typed columns side by side, plus one Boolean per check (a
+    gated check's is false: its gate is counted instead, ``_counts``)."""
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
     # Value maps apply to the text, so a value mapped to "" is a missing cell.
@@ -153,7 +168,10 @@ def _flagged_frame(
         for c, after in minutes.items()
     )
     columns = tuple(mapping.columns)
-    checks = column_checks(table, columns) + row_checks(table.name, columns, ctx.currency)
+    checks = [
+        _gated(check) if gated else replace(check, gate=None)
+        for check in column_checks(table, columns) + row_checks(table.name, columns, ctx.currency)
+    ]
     if raw.ragged is not None and raw.ragged.height:
         typed = typed.join(raw.ragged.lazy(), on=ROW, how="left", maintain_order="left")
         checks.append(ragged_check(len(raw.headers)))
@@ -161,6 +179,11 @@ def _flagged_frame(
         check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
     )
     return flagged, checks
+
+
+def _gated(check: Check) -> Check:
+    """A check with a gate flags no row: the gate is counted instead."""
+    return check if check.gate is None else replace(check, bad=pl.lit(False))
 
 
 def _filled_rows(raw: RawTable) -> pl.LazyFrame:
@@ -187,11 +210,13 @@ def _counts(
         ).is_not_null()
         extra["open_with_closed_at"] = open_with_close.sum()
     bad = [pl.col(f"__bad{i}") for i in range(len(checks))]
+    gates = {f"gate{i}": c.gate for i, c in enumerate(checks) if c.gate is not None}
     return flagged.select(
         pl.len().alias("rows"),
         (pl.any_horizontal(bad).sum() if bad else pl.lit(0)).alias("bad_rows"),
         *(flag.sum().alias(f"n{i}") for i, flag in enumerate(bad)),
         **extra,
+        **gates,
     )
 
 

@@ -307,6 +307,42 @@ def test_duplicate_ids_list_both_rows(tmp_path: Path) -> None:
     assert 'customers.csv, row 4, column customer_id: "c1"' in text
 
 
+def test_duplicate_ids_are_reported_with_the_other_problems(tmp_path: Path) -> None:
+    """Ids are first checked for repeats as a whole column (a gate); a repeat
+    sends the table through every check row by row, and nothing is lost."""
+    path = write(
+        tmp_path,
+        "tickets.csv",
+        "ticket_id,created_at,customer_id\n"
+        "t1,2026-01-05T10:00:00,c1\n"
+        "t2,soon,c2\n"
+        "t1,2026-01-07T10:00:00,c3\n",
+    )
+    error = load_error(path, "tickets")
+    assert [(p.row, p.column, p.issue) for p in error.problems] == [
+        (2, "ticket_id", "is a duplicate id (repeated further down)"),
+        (3, "created_at", "is not a valid date-time"),
+        (4, "ticket_id", "is a duplicate id (also in row 2)"),
+    ]
+    loaded = load(path, "tickets", lenient=True)
+    assert loaded.skipped_by_reason == {
+        "duplicate ticket_id": 2,
+        "created_at is not a valid date-time": 1,
+    }
+    assert loaded.rows == 3
+    assert loaded.frame.height == 0
+
+
+def test_empty_ids_are_not_repeats_of_each_other(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "deals.csv",
+        "deal_id,created_at,status\n,2026-01-05,open\n,2026-01-06,open\nd3,2026-01-07,open\n",
+    )
+    error = load_error(path, "deals")
+    assert [(p.row, p.issue) for p in error.problems] == [(2, "is empty"), (3, "is empty")]
+
+
 def test_churned_before_created(tmp_path: Path) -> None:
     path = write(
         tmp_path,
