@@ -24,6 +24,7 @@ from crmkpi.sources.cells import (
     parse_date,
     parse_datetime,
     parse_integer,
+    with_fallback,
 )
 from crmkpi.sources.loaders import FIELDS, ROW
 from crmkpi.sources.persian import to_ascii_digits
@@ -73,8 +74,14 @@ def typed_value(column: Column, rules: CellRules) -> pl.Expr:
             return parse_amount(text, rules)
         case ColumnType.SCORE:
             return parse_integer(to_ascii_digits(text) if rules.persian else text)
-        case _ if column.vocabulary:  # a handful of values: each normalised once
-            return each_distinct(text, normalise_vocabulary, pl.String())
+        case _ if column.vocabulary:  # canonical values as they are, the rest normalised
+            known = list(column.vocabulary)
+            return with_fallback(
+                text,
+                lambda cells: pl.when(cells.is_in(known)).then(cells),
+                lambda rest: each_distinct(rest, normalise_vocabulary, pl.String()),
+                pl.String(),
+            )
         case _:
             return text
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crmkpi.canonical import TABLES
 from crmkpi.sources.cells import (
     CellRules,
     _any_amount,
@@ -22,6 +23,7 @@ from crmkpi.sources.cells import (
     _any_datetime,
     _any_integer,
     clean_text,
+    normalise_vocabulary,
     parse_amount,
     parse_date,
     parse_datetime,
@@ -449,7 +451,16 @@ def test_the_datetime_fast_path_never_changes_a_value(cells: list[str | None], z
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.one_of(st.none(), _ISO_LIKE, st.text(max_size=12)), max_size=30),
+    st.lists(
+        st.one_of(
+            st.none(),
+            _ISO_LIKE,
+            st.text(max_size=12),
+            st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),  # the fast path's shape
+            st.from_regex(r"\A[0-9+-]{1,5}-[0-9 ]{1,3}-[0-9]{1,3}\Z"),
+        ),
+        max_size=30,
+    ),
     st.sampled_from(["UTC", BERLIN, "Pacific/Kiritimati"]),
 )
 def test_dates_parsed_once_per_distinct_cell_equal_each_cell_parsed(
@@ -500,3 +511,14 @@ def test_the_integer_fast_path_never_changes_a_value(cells: list[str | None]) ->
     general = frame.select(_any_integer(pl.col("t"))).to_series()
     assert fast.to_list() == general.to_list()
     assert fast.dtype == pl.Int64
+
+
+def test_canonical_vocabulary_values_are_already_normalised() -> None:
+    """A vocabulary column keeps canonical values as they are and normalises
+    only the rest (validation.typed_value): right only if each canonical value
+    is its own normal form."""
+    for table in TABLES.values():
+        for column in table.columns:
+            values = pl.Series(list(column.vocabulary), dtype=pl.String)
+            normalised = pl.select(normalise_vocabulary(pl.lit(values))).to_series()
+            assert normalised.to_list() == values.to_list(), (table.name, column.name)
