@@ -208,8 +208,8 @@ def in_data_folder(source: SourceSpec, data: Path) -> SourceSpec:
 def _open_source(path: Path, source: SourceSpec) -> RawTable:
     """The source's file, or the result of its query over its files."""
     try:
-        if source.query is None:
-            return _open_file(path, source)
+        if source.query is None:  # load_table counts its fields if it must
+            return _open_file(path, source, counted=False)
         inputs = {}
         if source.path is not None:
             inputs[SELF] = _open_file(path, source)
@@ -222,9 +222,13 @@ def _open_source(path: Path, source: SourceSpec) -> RawTable:
     return query_table(source.table, source.query, inputs)
 
 
-def _open_file(path: Path, source: SourceSpec) -> RawTable:
+def _open_file(path: Path, source: SourceSpec, counted: bool = True) -> RawTable:
     return open_table(
-        path, sheet=source.sheet, separator=source.separator, encoding=source.encoding
+        path,
+        sheet=source.sheet,
+        separator=source.separator,
+        encoding=source.encoding,
+        counted=counted,
     )
 
 

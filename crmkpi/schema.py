@@ -23,6 +23,7 @@ from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_col
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
 EXAMPLES_PER_CHECK = 20
+_SHORT = "__maybe_short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +78,38 @@ def load_table(
         amount_factor=source.amount_factor,
         calendar=resolved.calendar,
     )
-    loaded = _validated(raw, table, resolved, rules, ctx, gated=True)
+    if raw.recount is not None:  # a delimited file whose fields are not counted yet
+        loaded, maybe_short = _validated(raw, table, resolved, rules, ctx, gated=True)
+        if loaded is not None and not maybe_short:
+            return loaded
+        raw = raw.recount()
+        if loaded is not None and not _odd_rows(raw):  # the empty last cells were just empty
+            return loaded
+    loaded, _ = _validated(raw, table, resolved, rules, ctx, gated=True)
     if loaded is None:  # a gate opened (a duplicate id): every check, row by row
-        loaded = _validated(raw, table, resolved, rules, ctx, gated=False)
+        loaded, _ = _validated(raw, table, resolved, rules, ctx, gated=False)
     assert loaded is not None  # only a gated pass gives None
     return loaded
 
 
+def _odd_rows(raw: RawTable) -> bool:
+    """Rows with another number of fields than the header, or a report footer."""
+    return raw.footer is not None or (raw.ragged is not None and raw.ragged.height > 0)
+
+
 def _validated(
     raw: RawTable, table: Table, resolved: Mapping, rules: CellRules, ctx: LoadContext, gated: bool
-) -> LoadedTable | None:
-    """The table read and checked in one pass. ``gated``: the costly checks
-    run as their gates only, and None says a gate opened (read again whole)."""
+) -> tuple[LoadedTable | None, bool]:
+    """The table read and checked in one pass, and whether a row may be short.
+
+    ``gated``: the costly checks run as their gates only; no table says a
+    gate opened (read again whole). A file whose fields are not counted yet
+    (``RawTable.recount``) is read first as if every row had the header's
+    fields: polars refuses a row of too many, and a row of too few has an
+    empty last cell, so "may be short" is any empty last cell. Then its
+    problems may come from a short row: they give no table either, and the
+    caller counts the fields and reads it again.
+    """
     file = raw.path.name
     mapping = {c: resolved.header(c) for c in resolved.columns}
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx, gated)
@@ -107,13 +128,18 @@ def _validated(
             engine="streaming" if ctx.streaming else "auto",
         )
     except pl.exceptions.PolarsError as exc:
+        if raw.recount is not None:  # a row of too many fields, or a file polars cannot read
+            return None, True
         raise read_error(raw.path, exc, table.name) from exc
+    maybe_short = _SHORT in counts.columns and bool(counts[_SHORT][0])
     if any(counts[f"gate{i}"][0] for i, check in enumerate(checks) if check.gate is not None):
-        return None
+        return None, maybe_short
     typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else collected
     latest = collected if ctx.streaming else _latest(collected.lazy(), table, mapping).collect()
     problems = _problems(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
+    if sum(totals) and maybe_short:
+        return None, True
     if sum(totals) and not ctx.lenient:
         raise DataError(
             f"{file}: {sum(totals)} problem{'s' if sum(totals) != 1 else ''} in {table.name}",
@@ -121,7 +147,7 @@ def _validated(
             sum(totals),
         )
     rows = int(counts["rows"][0])
-    return LoadedTable(
+    loaded = LoadedTable(
         name=table.name,
         path=raw.path,
         preset=resolved.preset,
@@ -136,6 +162,7 @@ def _validated(
         problems=problems,
         left_out=int(left_out[0]["left_out"][0]) if left_out else 0,
     )
+    return loaded, maybe_short
 
 
 def _flagged_frame(
@@ -156,6 +183,7 @@ def _flagged_frame(
                 map_values(text_column(source), mapping.values.get(c, {})).alias(c)
                 for c, source in mapping.columns.items()
             ),
+            *_short_flag(raw),
         )
     )
     minutes = {c: s.minutes_after for c, s in mapping.columns.items() if s.minutes_after}
@@ -179,6 +207,14 @@ def _flagged_frame(
         check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
     )
     return flagged, checks
+
+
+def _short_flag(raw: RawTable) -> list[pl.Expr]:
+    """In a file whose fields are not counted yet, an empty last cell, as a
+    row of too few fields has (counted in ``_counts`` as ``_SHORT``)."""
+    if raw.recount is None or not raw.headers:
+        return []
+    return [pl.col(raw.headers[-1]).is_null().alias(_SHORT)]
 
 
 def _gated(check: Check) -> Check:
@@ -211,6 +247,8 @@ def _counts(
         extra["open_with_closed_at"] = open_with_close.sum()
     bad = [pl.col(f"__bad{i}") for i in range(len(checks))]
     gates = {f"gate{i}": c.gate for i, c in enumerate(checks) if c.gate is not None}
+    if _SHORT in flagged.collect_schema().names():
+        gates[_SHORT] = pl.col(_SHORT).any()
     return flagged.select(
         pl.len().alias("rows"),
         (pl.any_horizontal(bad).sum() if bad else pl.lit(0)).alias("bad_rows"),

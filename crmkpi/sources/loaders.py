@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -47,6 +49,10 @@ class RawTable:
     field count differs from the header's: bad rows like any other.
     ``footer`` is the (first, last) row of a report footer cut from the end of
     a delimited file (neither in ``frame`` nor in ``ragged``), or None.
+    ``recount`` is set when a delimited file's fields are not counted yet
+    (``open_table(counted=False)``): ``frame`` then fails at a row of too many
+    fields and pads a row of too few with nulls, and ``recount()`` opens the
+    file again with every line's fields counted.
     """
 
     path: Path
@@ -55,6 +61,7 @@ class RawTable:
     is_excel: bool
     ragged: pl.DataFrame | None = None
     footer: tuple[int, int] | None = None
+    recount: Callable[[], RawTable] | None = None
 
 
 def find_table_file(directory: Path, table: str) -> Path | None:
@@ -79,11 +86,14 @@ def open_table(
     sheet: str | None = None,
     separator: str | None = None,
     encoding: str | None = None,
+    counted: bool = True,
 ) -> RawTable:
     """Open a CSV/TSV/text/Excel/Parquet file as text cells; reading happens at collect.
 
     ``separator`` is one character, or ``WHITESPACE``; None sniffs the header
     line. ``encoding`` is a text file's (None: UTF-8, or UTF-16 with a BOM).
+    ``counted=False`` leaves a delimited file's fields uncounted (see
+    ``RawTable.recount``): counting reads every line, and most files need not.
     """
     if path.is_dir():
         raise DataError(f"{path}: is a folder, expected a data file")
@@ -96,7 +106,7 @@ def open_table(
         )
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return _open_text(path, separator, encoding)
+        return _open_text(path, separator, encoding, counted)
     if encoding is not None:
         raise DataError(f"{path}: encoding {encoding!r} is set, but only a text file has one")
     if suffix in (".xlsx", ".xls"):
@@ -108,13 +118,26 @@ def open_table(
     )
 
 
-def _open_text(path: Path, separator: str | None, encoding: str | None) -> RawTable:
+def _open_text(path: Path, separator: str | None, encoding: str | None, counted: bool) -> RawTable:
     source = text_source(path, encoding)
     header = _header_line(path, source)
     separator = separator or _sniff_separator(header, path.suffix.lower())
     if separator == WHITESPACE:
         return _open_whitespace(path, source, header)
+    if not counted:
+        _utf8_header(path, header)
+        return _open_csv_uncounted(path, source, separator)
     return _open_csv(path, source, separator)
+
+
+def _utf8_header(path: Path, header: bytes) -> None:
+    """A header line that is not UTF-8 is refused at once, with where and
+    which encoding to declare. polars would read its bytes as column names,
+    and the file's first read (not before its mapping) would find it."""
+    try:
+        header.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise (not_utf8(path) or read_error(path, exc)) from exc
 
 
 def _sniff_separator(header: bytes, suffix: str) -> str:
@@ -211,6 +234,27 @@ def _open_csv(path: Path, source: TextSource, separator: str) -> RawTable:
     if footer is not None:
         frame = frame.filter(pl.col(ROW) < footer[0])  # rows before it are blank or data
     return RawTable(path, headers, frame, False, ragged, footer)
+
+
+def _open_csv_uncounted(path: Path, source: TextSource, separator: str) -> RawTable:
+    try:
+        frame = pl.scan_csv(
+            source,
+            infer_schema=False,
+            separator=separator,
+            raise_if_empty=False,
+            truncate_ragged_lines=False,  # a row of too many fields fails the read
+        )
+        headers = tuple(frame.collect_schema().names())
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(path, exc) from exc
+    return RawTable(
+        path,
+        headers,
+        frame.with_row_index(ROW, offset=2),
+        False,
+        recount=partial(_open_csv, path, source, separator),
+    )
 
 
 def ragged_rows(

@@ -131,6 +131,8 @@ def wide_stage_table(
     id_source = deals.columns.get("deal_id")
     if not columns or id_source is None or not id_source.headers:
         return None
+    if raw.recount is not None:  # a row of too many fields would fail the uncounted read
+        raw = raw.recount()
     rules = CellRules(
         timezone=deals.timezone or timezone, date_format=deals.date_format, excel=raw.is_excel
     )

@@ -20,7 +20,7 @@ from crmkpi.config import Config, SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.inputs import load_inputs
 from crmkpi.schema import LoadContext, LoadedTable, load_table
-from crmkpi.sources.loaders import ROW, open_table
+from crmkpi.sources.loaders import ROW, RawTable, open_table
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -37,8 +37,9 @@ def load(
     currency: str | None = None,
     timezone: str = "UTC",
     source: SourceSpec | None = None,
+    counted: bool = True,
 ) -> LoadedTable:
-    raw = open_table(path)
+    raw = open_table(path, counted=counted)
     ctx = LoadContext(timezone=timezone, currency=currency, lenient=lenient)
     return load_table(raw, TABLES[table], source or SourceSpec(table), ctx)
 
@@ -507,21 +508,24 @@ def test_more_than_twenty_problems_lists_twenty_then_a_count(tmp_path: Path) -> 
     assert str(error).splitlines()[-1].strip() == "… and 5 more problems"
 
 
-def test_ragged_row_with_more_fields_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("counted", [True, False])
+def test_ragged_row_with_more_fields_is_named(tmp_path: Path, counted: bool) -> None:
     path = write(
         tmp_path,
         "customers.csv",
         "customer_id,created_at\nc1,2026-01-05\nc2,2026-01-06\nc3,2026-01-07,extra\n",
     )
     with pytest.raises(DataError) as info:
-        load(path, "customers")
+        load(path, "customers", counted=counted)
     assert info.value.exit_code == 3
     problem = only_problem(info.value)
     assert problem.row == 4
+    assert problem.issue == "has 3 fields; the header has 2"
     assert "customers.csv, row 4" in str(info.value)
 
 
-def test_ragged_row_with_fewer_fields_is_a_bad_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("counted", [True, False])
+def test_ragged_row_with_fewer_fields_is_a_bad_row(tmp_path: Path, counted: bool) -> None:
     # SPEC.md: a row with more OR fewer fields than the header is a bad row.
     path = write(
         tmp_path,
@@ -529,25 +533,98 @@ def test_ragged_row_with_fewer_fields_is_a_bad_row(tmp_path: Path) -> None:
         "customer_id,created_at,churned_at\nc1,2026-01-05,\nc2,2026-01-06\n",
     )
     with pytest.raises(DataError) as info:
-        load(path, "customers")
+        load(path, "customers", counted=counted)
     assert info.value.exit_code == 3
-    assert [p.row for p in info.value.problems] == [3]
+    assert [(p.row, p.issue) for p in info.value.problems] == [
+        (3, "has 2 fields; the header has 3")
+    ]
+
+
+# An uncounted file (open_table(counted=False), what a report opens) is read
+# first as if every row had the header's fields; its fields are counted only
+# when a row may be short (an empty last cell) or polars refuses a long row.
+
+
+def _counting(path: Path) -> tuple[RawTable, list[int]]:
+    """The file opened uncounted, and a list that grows at each count of its fields."""
+    raw = open_table(path, counted=False)
+    calls: list[int] = []
+    recount = raw.recount
+    assert recount is not None
+
+    def counted() -> RawTable:
+        calls.append(1)
+        return recount()
+
+    return dataclasses.replace(raw, recount=counted), calls
+
+
+def test_a_file_with_a_full_last_column_is_not_counted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "customers.csv", "customer_id,created_at\nc1,2026-01-05\nc2,2026-01-06\n"
+    )
+    raw, calls = _counting(path)
+    loaded = load_table(raw, TABLES["customers"], SourceSpec("customers"), LoadContext())
+    assert column(loaded, "customer_id") == ["c1", "c2"]
+    assert calls == []
+
+
+def test_empty_last_cells_are_counted_once_and_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "customers.csv",
+        "customer_id,created_at,churned_at\nc1,2026-01-05,\nc2,2026-01-06,2026-02-01\n",
+    )
+    raw, calls = _counting(path)
+    loaded = load_table(raw, TABLES["customers"], SourceSpec("customers"), LoadContext())
+    assert column(loaded, "churned_at") == [None, d("2026-02-01")]
+    assert calls == [1]
+
+
+def test_a_short_row_is_reported_as_a_counted_read_reports_it(tmp_path: Path) -> None:
+    """Uncounted, a short row looks like empty cells (here a required
+    created_at): the fields are counted, and the problems are the same as a
+    counted read's, the field count among them."""
+    path = write(tmp_path, "customers.csv", "customer_id,created_at\nc1,2026-01-05\nc2\n")
+    raw, calls = _counting(path)
+    with pytest.raises(DataError) as info:
+        load_table(raw, TABLES["customers"], SourceSpec("customers"), LoadContext())
+    assert [(p.row, p.issue) for p in info.value.problems] == [
+        (3, "is empty"),
+        (3, "has 1 field; the header has 2"),
+    ]
+    assert info.value.problems == load_error(path, "customers").problems
+    assert calls == [1]
+
+
+def test_a_report_footer_is_cut_from_an_uncounted_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "customers.csv",
+        "customer_id,created_at\nc1,2026-01-05\n\nTotal: 1\nGenerated By: someone\n",
+    )
+    raw, calls = _counting(path)
+    loaded = load_table(raw, TABLES["customers"], SourceSpec("customers"), LoadContext())
+    assert column(loaded, "customer_id") == ["c1"]
+    assert loaded.warnings == ("customers: cut a 2-line report footer (rows 4–5 of customers.csv)",)
+    assert calls == [1]
 
 
 # --- lenient ------------------------------------------------------------------
 
 
-def test_lenient_skips_a_ragged_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("counted", [True, False])
+def test_lenient_skips_a_ragged_row(tmp_path: Path, counted: bool) -> None:
     # SPEC.md: a ragged row is "a bad row like any other", and --lenient skips bad rows.
     path = write(
         tmp_path,
         "customers.csv",
         "customer_id,created_at\nc1,2026-01-05\nc2,2026-01-06,extra\nc3,2026-01-07\n",
     )
-    loaded = load(path, "customers", lenient=True)
+    loaded = load(path, "customers", lenient=True, counted=counted)
     assert column(loaded, "customer_id") == ["c1", "c3"]
     assert loaded.skipped == 1
-    assert sum(loaded.skipped_by_reason.values()) == 1
+    assert loaded.skipped_by_reason == {"wrong number of fields": 1}
 
 
 def test_lenient_skips_bad_rows_and_counts_reasons(tmp_path: Path) -> None:
