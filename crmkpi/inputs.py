@@ -89,10 +89,17 @@ def resolve_engine(cfg: Config) -> Literal["in-memory", "streaming"]:
 
 
 def load_inputs(
-    cfg: Config, tables: tuple[str, ...], lenient: bool, on_step: Callable[[str], None] = no_step
+    cfg: Config,
+    tables: tuple[str, ...],
+    lenient: bool,
+    on_step: Callable[[str], None] = no_step,
+    spill: Path | None = None,
 ) -> Inputs:
     """Read and validate each table; a default file that is absent is not an error.
-    ``on_step`` hears what is being done (the CLI shows it as progress)."""
+    ``on_step`` hears what is being done (the CLI shows it as progress).
+    ``spill``: where a streaming run writes each validated table as typed
+    Parquet, so that its KPI queries scan that instead of parsing the
+    source files again (the folder must outlive every query)."""
     if not cfg.data.is_dir():
         raise DataError(
             f"{cfg.data}: data folder not found"
@@ -104,6 +111,7 @@ def load_inputs(
         currency=cfg.currency,
         lenient=lenient,
         streaming=resolve_engine(cfg) == "streaming",
+        spill=spill,
     )
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}

@@ -33,7 +33,10 @@ class LoadContext:
     timezone: str = "UTC"
     currency: str | None = None
     lenient: bool = False
-    streaming: bool = False  # keep typed tables lazy (read again by the KPIs)
+    streaming: bool = False  # keep typed tables out of memory (read again by the KPIs)
+    # Streaming: a folder where each validated table is written as typed
+    # Parquet for the KPIs to scan (None: they read the source files again).
+    spill: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,23 @@ def load_table(
     return loaded
 
 
+def _kept(
+    plan: pl.LazyFrame,
+    collected: pl.DataFrame,
+    spilled: Path | None,
+    ctx: LoadContext,
+    table: Table,
+    mapping: dict[str, str],
+) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame]:
+    """The typed table as the KPIs will read it, and its freshness."""
+    if spilled is not None:  # typed Parquet: scanned with projection, freshness from it
+        typed = pl.scan_parquet(spilled)
+        return typed, _latest(typed, table, mapping).collect(engine="streaming")
+    if ctx.streaming:  # the plan itself, and the freshness found with the checks
+        return plan, collected
+    return collected, _latest(collected.lazy(), table, mapping).collect()
+
+
 def _odd_rows(raw: RawTable) -> bool:
     """Rows with another number of fields than the header, or a report footer."""
     return raw.footer is not None or (raw.ragged is not None and raw.ragged.height > 0)
@@ -114,9 +134,14 @@ def _validated(
     mapping = {c: resolved.header(c) for c in resolved.columns}
     flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx, gated)
     plan = _typed_table(flagged, checks, table, mapping, ctx.lenient)
-    # Streaming: the typed rows are not kept (each KPI query reads them again),
-    # so freshness is found in this pass; in memory, from the rows kept.
-    kept_or_latest = _latest(plan, table, mapping) if ctx.streaming else plan
+    # Streaming: the typed rows are not kept in memory but written to the
+    # spill folder (or, without one, read again by each KPI query; freshness
+    # is then found in this pass); in memory, they are the rows kept.
+    spilled = ctx.spill / f"{table.name}.parquet" if ctx.streaming and ctx.spill else None
+    if spilled is not None:
+        kept_or_latest = plan.sink_parquet(spilled, lazy=True, row_group_size=65_536)
+    else:
+        kept_or_latest = _latest(plan, table, mapping) if ctx.streaming else plan
     try:
         counts, examples, collected, *left_out = pl.collect_all(
             [
@@ -134,8 +159,7 @@ def _validated(
     maybe_short = _SHORT in counts.columns and bool(counts[_SHORT][0])
     if any(counts[f"gate{i}"][0] for i, check in enumerate(checks) if check.gate is not None):
         return None, maybe_short
-    typed: pl.DataFrame | pl.LazyFrame = plan if ctx.streaming else collected
-    latest = collected if ctx.streaming else _latest(collected.lazy(), table, mapping).collect()
+    typed, latest = _kept(plan, collected, spilled, ctx, table, mapping)
     problems = _problems(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and maybe_short:

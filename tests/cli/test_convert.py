@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -184,12 +185,34 @@ def test_usage_errors(tmp_path: Path, args: list[str], words: str) -> None:
 @pytest.mark.parametrize("which", ["csv", "parquet"])
 def test_the_streaming_engine_gives_the_same_report(folders: tuple[Path, Path], which: str) -> None:
     """--engine streaming keeps no typed table in memory: validation runs
-    streaming, then every KPI query reads its files again in batches."""
+    streaming and writes each table to typed Parquet in a temporary folder,
+    which the KPI queries scan in batches."""
     data = folders[0] if which == "csv" else folders[1]
     in_memory = _report(data, "--by", "owner", "--engine", "in-memory")
     streaming = _report(data, "--by", "owner", "--engine", "streaming")
     for key in ("kpis", "breakdowns", "sections", "inputs"):
         assert streaming[key] == in_memory[key], key
+
+
+def test_streaming_with_a_trend_gives_the_same_values_and_leaves_no_files(
+    folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight periods of the default KPIs are queried in batches over the spilled
+    Parquet tables; the temporary folder is gone when the report is done."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    config = tmp_path / "trend.yaml"
+    config.write_text("trend: 6\ncompare: [previous, year_ago]\n", encoding="utf-8")
+    args = ["-d", str(folders[0]), "-c", str(config), "-p", "2026-10", "--as-of", "2026-11-20"]
+    docs = {}
+    for engine in ("in-memory", "streaming"):
+        result = runner.invoke(app, ["report", *args, "-f", "json", "--engine", engine])
+        assert result.exit_code == 0, result.stderr
+        docs[engine] = _rounded(json.loads(result.stdout))
+    assert docs["streaming"]["kpis"] == docs["in-memory"]["kpis"]  # type: ignore[index]
+    kpis = docs["streaming"]["kpis"]  # type: ignore[index]
+    assert len(kpis) == 26  # the default set: 26 × 8 periods, in batches of 10
+    assert all(len(k["trend"]) == 6 for k in kpis)
+    assert [p.name for p in tmp_path.iterdir()] == ["trend.yaml"]
 
 
 def test_auto_streams_from_a_size(
