@@ -218,43 +218,39 @@ def _unique_names(names: list[str]) -> tuple[str, ...]:
 
 
 def _open_csv(path: Path, source: TextSource, separator: str) -> RawTable:
+    frame, headers = _scan_csv(path, source, separator, counted=True)
     try:
-        frame = pl.scan_csv(
-            source,
-            infer_schema=False,
-            separator=separator,
-            raise_if_empty=False,
-            truncate_ragged_lines=True,  # extra fields are found by ragged_rows instead
-        )
-        headers = tuple(frame.collect_schema().names())
         ragged, footer = ragged_rows(source, separator, len(headers)) if headers else (None, None)
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc) from exc
-    frame = frame.with_row_index(ROW, offset=2)
     if footer is not None:
         frame = frame.filter(pl.col(ROW) < footer[0])  # rows before it are blank or data
     return RawTable(path, headers, frame, False, ragged, footer)
 
 
 def _open_csv_uncounted(path: Path, source: TextSource, separator: str) -> RawTable:
+    frame, headers = _scan_csv(path, source, separator, counted=False)
+    recount = partial(_open_csv, path, source, separator)
+    return RawTable(path, headers, frame, False, recount=recount)
+
+
+def _scan_csv(
+    path: Path, source: TextSource, separator: str, counted: bool
+) -> tuple[pl.LazyFrame, tuple[str, ...]]:
+    """The file's cells as text plus ``ROW``, and its headers. Counted, a row of
+    too many fields is cut (``ragged_rows`` reports it); uncounted, it fails."""
     try:
         frame = pl.scan_csv(
             source,
             infer_schema=False,
             separator=separator,
             raise_if_empty=False,
-            truncate_ragged_lines=False,  # a row of too many fields fails the read
+            truncate_ragged_lines=counted,
         )
         headers = tuple(frame.collect_schema().names())
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc) from exc
-    return RawTable(
-        path,
-        headers,
-        frame.with_row_index(ROW, offset=2),
-        False,
-        recount=partial(_open_csv, path, source, separator),
-    )
+    return frame.with_row_index(ROW, offset=2), headers
 
 
 def ragged_rows(
