@@ -14,19 +14,10 @@ layout.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
-from crmkpi.render.charts import (
-    BarLike,
-    Bars,
-    Sparkline,
-    TrendLike,
-    bars,
-    paths,
-    sparkline,
-)
-from crmkpi.render.heatmap import Heatmap, HeatRowLike, heatmap
+from crmkpi.render.charts import Bars, Sparkline, paths
+from crmkpi.render.heatmap import Heatmap
 
 
 def _flip(width: float, x: float, extent: float = 0) -> float:
@@ -53,18 +44,6 @@ def mirror_sparkline(s: Sparkline) -> Sparkline:
     )
 
 
-def sparkline_rtl(
-    points: Sequence[TrendLike],
-    width: float,
-    height: float,
-    *,
-    inset: float = 3,
-    label_size: float = 0,
-) -> Sparkline:
-    """``charts.sparkline``, mirrored."""
-    return mirror_sparkline(sparkline(points, width, height, inset=inset, label_size=label_size))
-
-
 def mirror_bars(b: Bars) -> Bars:
     """Bars growing leftwards from a zero axis on the right, labels right of it."""
     w = b.width
@@ -72,18 +51,6 @@ def mirror_bars(b: Bars) -> Bars:
         replace(bar, x=_flip(w, bar.x, bar.width), text_x=_flip(w, bar.text_x)) for bar in b.bars
     )
     return replace(b, bars=placed, left=_flip(w, b.left), label_x=_flip(w, b.label_x), rtl=True)
-
-
-def bars_rtl(
-    items: Sequence[BarLike],
-    width: float,
-    *,
-    size: float = 12,
-    bar_height: float = 18,
-    gap: float = 8,
-) -> Bars:
-    """``charts.bars``, mirrored."""
-    return mirror_bars(bars(items, width, size=size, bar_height=bar_height, gap=gap))
 
 
 def mirror_heatmap(h: Heatmap) -> Heatmap:
@@ -100,18 +67,4 @@ def mirror_heatmap(h: Heatmap) -> Heatmap:
         size_x=_flip(w, h.size_x),
         start=_flip(w, h.start),
         rtl=True,
-    )
-
-
-def heatmap_rtl(
-    rows: Sequence[HeatRowLike],
-    columns: Sequence[str],
-    *,
-    cell_width: float = 40,
-    cell_height: float = 24,
-    font: float = 11,
-) -> Heatmap:
-    """``heatmap.heatmap``, mirrored."""
-    return mirror_heatmap(
-        heatmap(rows, columns, cell_width=cell_width, cell_height=cell_height, font=font)
     )

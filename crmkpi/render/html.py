@@ -14,27 +14,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from crmkpi.engine import Report
 from crmkpi.render.charts import bars, sparkline
-from crmkpi.render.charts_rtl import bars_rtl, heatmap_rtl, sparkline_rtl
+from crmkpi.render.charts_rtl import mirror_bars, mirror_heatmap, mirror_sparkline
 from crmkpi.render.check import rules_text
 from crmkpi.render.heatmap import heatmap
 from crmkpi.render.i18n import Messages, messages
 from crmkpi.render.templating import render_template
 from crmkpi.render.view import arrow, report_view
 
+P = ParamSpec("P")
+C = TypeVar("C")
+
 
 def _functions(tr: Messages) -> dict[str, Callable[..., Any]]:
     """The chart helpers, mirrored on a right-to-left page, and ``arrow``
     (``templating`` adds the language's ``_``, ``count``, ``digits``, ``rtl``)."""
     charts: dict[str, Callable[..., Any]] = (
-        {"sparkline": sparkline_rtl, "bars": bars_rtl, "heatmap": heatmap_rtl}
+        {
+            "sparkline": _mirrored(sparkline, mirror_sparkline),
+            "bars": _mirrored(bars, mirror_bars),
+            "heatmap": _mirrored(heatmap, mirror_heatmap),
+        }
         if tr.rtl
         else {"sparkline": sparkline, "bars": bars, "heatmap": heatmap}
     )
     return {**charts, "arrow": arrow}
+
+
+def _mirrored(draw: Callable[P, C], mirror: Callable[[C], C]) -> Callable[P, C]:
+    """``draw`` with the same arguments, its chart then mirrored (``charts_rtl``)."""
+
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> C:
+        return mirror(draw(*args, **kwargs))
+
+    return drawn
 
 
 def render_html(report: Report, *, template: Path | None = None, top: int = 10) -> str:

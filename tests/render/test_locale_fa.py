@@ -27,7 +27,7 @@ from crmkpi.config import load_config
 from crmkpi.engine import Report, run_report
 from crmkpi.render.analyses_view import Cell
 from crmkpi.render.charts import bars, sparkline
-from crmkpi.render.charts_rtl import bars_rtl, heatmap_rtl, sparkline_rtl
+from crmkpi.render.charts_rtl import mirror_bars, mirror_heatmap, mirror_sparkline
 from crmkpi.render.dates import period_title
 from crmkpi.render.format import display, display_change
 from crmkpi.render.heatmap import heatmap
@@ -231,7 +231,7 @@ def test_mirrored_sparkline() -> None:
     # 6, grid lines from 11 to 100.
     points = [P("a", 1, "1"), P("b", 2, "2"), P("c", 3, "3")]
     ltr = sparkline(points, 100, 40, label_size=10)
-    rtl = sparkline_rtl(points, 100, 40, label_size=10)
+    rtl = mirror_sparkline(sparkline(points, 100, 40, label_size=10))
     assert [p.x for p in ltr.points] == [3, 44.5, 86]
     assert [p.x for p in rtl.points] == [97, 55.5, 14]
     assert [p.y for p in rtl.points] == [p.y for p in ltr.points] == [37, 20, 3]
@@ -248,7 +248,7 @@ def test_mirrored_bars_grow_from_the_right() -> None:
     # 200 wide, size 10: labels "a"/"bb" take 12 → left = 17; value texts "4"
     # and "2" a gutter of 6 + 5 = 11; the longest bar 200 - 17 - 11 = 172.
     items = [BarItem("a", 4, "4"), BarItem("bb", 2, "2")]
-    ltr, rtl = bars(items, 200, size=10), bars_rtl(items, 200, size=10)
+    ltr, rtl = bars(items, 200, size=10), mirror_bars(bars(items, 200, size=10))
     assert (ltr.left, [b.width for b in ltr.bars]) == (17, [172, 86])
     assert rtl.left == 183  # the zero axis, 17 from the right edge
     assert [b.x + b.width for b in rtl.bars] == [183, 183]  # every bar ends at the axis
@@ -259,7 +259,7 @@ def test_mirrored_bars_grow_from_the_right() -> None:
 
 def test_mirrored_heatmap_runs_from_right_to_left() -> None:
     rows = [HeatRow("c1", "9", (Cell("50%", 0.5), Cell("25%", 0.25)))]
-    ltr, rtl = heatmap(rows, ["0", "1"]), heatmap_rtl(rows, ["0", "1"])
+    ltr, rtl = heatmap(rows, ["0", "1"]), mirror_heatmap(heatmap(rows, ["0", "1"]))
     assert rtl.width == ltr.width
     assert [c.cx for c in rtl.cells] == [ltr.width - c.cx for c in ltr.cells]
     assert rtl.cells[0].cx > rtl.cells[1].cx  # age 0 on the right
