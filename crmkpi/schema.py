@@ -17,12 +17,12 @@ import polars as pl
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
+from crmkpi.problems import EXAMPLES_PER_CHECK, by_reason, examples_of, flag, problems_in
 from crmkpi.sources.cells import CellRules, add_minutes, clean_cells, map_values
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
 from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
 
-EXAMPLES_PER_CHECK = 20
 _SHORT = "__maybe_short"
 
 
@@ -139,14 +139,14 @@ def _validated(
     # is then found in this pass); in memory, they are the rows kept.
     spilled = ctx.spill / f"{table.name}.parquet" if ctx.streaming and ctx.spill else None
     if spilled is not None:
-        kept_or_latest = plan.sink_parquet(spilled, lazy=True, row_group_size=65_536)
+        kept_or_latest = plan.sink_parquet(spilled, lazy=True)
     else:
         kept_or_latest = _latest(plan, table, mapping) if ctx.streaming else plan
     try:
         counts, examples, collected, *left_out = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
-                _examples(flagged, checks),
+                examples_of(flagged, checks),
                 kept_or_latest,
                 *([_left_out(raw, resolved)] if resolved.keep else []),  # no keep: no pass
             ],
@@ -160,7 +160,7 @@ def _validated(
     if any(counts[f"gate{i}"][0] for i, check in enumerate(checks) if check.gate is not None):
         return None, maybe_short
     typed, latest = _kept(plan, collected, spilled, ctx, table, mapping)
-    problems = _problems(examples, checks, file, mapping)
+    problems = problems_in(examples, checks, file, mapping)
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and maybe_short:
         return None, True
@@ -180,7 +180,7 @@ def _validated(
         columns=tuple(mapping),
         rows=rows,
         skipped=int(counts["bad_rows"][0]) if ctx.lenient else 0,
-        skipped_by_reason=_by_reason(checks, totals),
+        skipped_by_reason=by_reason(checks, totals),
         latest=latest[0, 0],
         warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
         problems=problems,
@@ -228,7 +228,7 @@ def _flagged_frame(
         typed = typed.join(raw.ragged.lazy(), on=ROW, how="left", maintain_order="left")
         checks.append(ragged_check(len(raw.headers)))
     flagged = typed.with_columns(
-        check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)
+        check.bad.fill_null(False).alias(flag(i)) for i, check in enumerate(checks)
     )
     return flagged, checks
 
@@ -269,7 +269,7 @@ def _counts(
             TYPED + "closed_at"
         ).is_not_null()
         extra["open_with_closed_at"] = open_with_close.sum()
-    bad = [pl.col(f"__bad{i}") for i in range(len(checks))]
+    bad = [pl.col(flag(i)) for i in range(len(checks))]
     gates = {f"gate{i}": c.gate for i, c in enumerate(checks) if c.gate is not None}
     if _SHORT in flagged.collect_schema().names():
         gates[_SHORT] = pl.col(_SHORT).any()
@@ -295,46 +295,11 @@ def _latest(typed: pl.LazyFrame, table: Table, mapping: dict[str, str]) -> pl.La
     return typed.select(pl.max_horizontal([d.max() for d in dates]).alias("latest"))
 
 
-def _examples(flagged: pl.LazyFrame, checks: list[Check]) -> pl.LazyFrame:
-    """The first rows failing each check, with the row and header to report
-    (a derived table's come from the file it was derived from)."""
-    names = flagged.collect_schema().names()
-    where_row = pl.col(SOURCE_ROW if SOURCE_ROW in names else ROW).cast(pl.Int64)
-    where_column = pl.col(SOURCE_COLUMN) if SOURCE_COLUMN in names else pl.lit(None, pl.String)
-    parts = [
-        flagged.filter(pl.col(f"__bad{i}"))
-        .head(EXAMPLES_PER_CHECK)
-        .select(
-            pl.col(ROW).cast(pl.Int64),
-            where_row.alias("where_row"),
-            where_column.cast(pl.String).alias("where_column"),
-            pl.lit(i, pl.Int64).alias("check"),
-            check.value.cast(pl.String).alias("value"),
-            (check.detail if check.detail is not None else pl.lit(None))
-            .cast(pl.String)
-            .alias("detail"),
-        )
-        for i, check in enumerate(checks)
-    ]
-    if not parts:
-        return pl.LazyFrame(
-            schema={
-                ROW: pl.Int64,
-                "where_row": pl.Int64,
-                "where_column": pl.String,
-                "check": pl.Int64,
-                "value": pl.String,
-                "detail": pl.String,
-            }
-        )
-    return pl.concat(parts).sort(ROW, "check")
-
-
 def _typed_table(
     flagged: pl.LazyFrame, checks: list[Check], table: Table, mapping: dict[str, str], lenient: bool
 ) -> pl.LazyFrame:
     if lenient and checks:
-        flagged = flagged.filter(~pl.any_horizontal([f"__bad{i}" for i in range(len(checks))]))
+        flagged = flagged.filter(~pl.any_horizontal([flag(i) for i in range(len(checks))]))
     columns = [pl.col(TYPED + c).alias(c) for c in mapping]
     typed = flagged.select(ROW, *columns)
     if table.name == "deals" and {"status", "closed_at"} <= set(mapping):
@@ -342,39 +307,6 @@ def _typed_table(
         closed = pl.when(pl.col("status") == "open").then(None).otherwise(pl.col("closed_at"))
         typed = typed.with_columns(closed.alias("closed_at"))
     return typed
-
-
-def _problems(
-    examples: pl.DataFrame, checks: list[Check], file: str, mapping: dict[str, str]
-) -> tuple[Problem, ...]:
-    problems = []
-    for example in examples.to_dicts():  # at most EXAMPLES_PER_CHECK per check
-        check = checks[example["check"]]
-        detail = example["detail"]
-        issue = f"{check.issue} {detail}" if detail else check.issue
-        column = _column_label(check.column, mapping)
-        if check.column == "entered_at" and example["where_column"] is not None:
-            column = example["where_column"]  # the wide export's "Date entered …" header
-        problems.append(
-            Problem(file, example["where_row"], column, example["value"], issue, check.expected)
-        )
-    return tuple(problems)
-
-
-def _column_label(column: str | None, mapping: dict[str, str]) -> str | None:
-    """The header as the user's file writes it, with the canonical name if different."""
-    if column is None:
-        return None
-    header = mapping.get(column, column)
-    return header if header == column else f"{header} ({column})"
-
-
-def _by_reason(checks: list[Check], totals: list[int]) -> dict[str, int]:
-    reasons: dict[str, int] = {}
-    for check, total in zip(checks, totals, strict=True):
-        if total:
-            reasons[check.reason] = reasons.get(check.reason, 0) + total
-    return reasons
 
 
 def _footer_warning(raw: RawTable, table: str) -> tuple[str, ...]:
