@@ -140,15 +140,22 @@ def test_a_hive_partitioned_table_gives_the_same_report(
     assert _report(lake)["kpis"] == _report(data)["kpis"]
 
 
-def test_bad_rows_stop_the_conversion_and_nothing_is_written(tmp_path: Path) -> None:
+def _sample_with_first_deal(tmp_path: Path, **cells: str) -> Path:
+    """A copy of the sample data whose first deal has these cells."""
     data = tmp_path / "exports"
     shutil.copytree(ROOT / "sample_data", data)
     lines = (data / "deals.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
-    cells = lines[1].rstrip("\n").split(",")
-    cells[header.index("amount")] = "-5"
-    lines[1] = ",".join(cells) + "\n"
+    row = lines[1].rstrip("\n").split(",")
+    for name, value in cells.items():
+        row[header.index(name)] = value
+    lines[1] = ",".join(row) + "\n"
     (data / "deals.csv").write_text("".join(lines), encoding="utf-8")
+    return data
+
+
+def test_bad_rows_stop_the_conversion_and_nothing_is_written(tmp_path: Path) -> None:
+    data = _sample_with_first_deal(tmp_path, amount="-5")
     result = runner.invoke(app, ["convert", str(data), "--to", "parquet", "-c", DEFAULT])
     assert result.exit_code == 3
     assert 'deals.csv, row 2, column amount: "-5" is negative' in result.stderr
@@ -231,15 +238,7 @@ def test_auto_streams_from_a_size(
 
 def test_lenient_streaming_counts_each_skipped_row_once(tmp_path: Path) -> None:
     """A row failing two checks is one skipped row, whichever the engine."""
-    data = tmp_path / "exports"
-    shutil.copytree(ROOT / "sample_data", data)
-    lines = (data / "deals.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split(",")
-    cells = lines[1].rstrip("\n").split(",")
-    cells[header.index("amount")] = "-5"
-    cells[header.index("created_at")] = "2026-02-30"
-    lines[1] = ",".join(cells) + "\n"
-    (data / "deals.csv").write_text("".join(lines), encoding="utf-8")
+    data = _sample_with_first_deal(tmp_path, amount="-5", created_at="2026-02-30")
     for engine in ("in-memory", "streaming"):
         deals = _report(data, "--lenient", "--engine", engine)["inputs"]["deals"]  # type: ignore[index]
         assert (deals["skipped"], deals["skipped_by_reason"]) == (
