@@ -1,5 +1,5 @@
 """``python -m crmkpi``: the same entry point as the ``crmkpi`` command."""
 
-from crmkpi.cli import main
+from crmkpi.cli import console
 
-main()
+console()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,6 @@ def test_python_dash_m_runs_the_same_command() -> None:
 def test_kpis_lists_the_registry() -> None:
     result = runner.invoke(app, ["kpis", "-f", "json"])
     assert result.exit_code == 0
-    import json
 
     rows = json.loads(result.stdout)
     assert [r["id"] for r in rows] == list(REGISTRY)
@@ -132,7 +132,46 @@ def test_console_script_runs_as_a_process(data_dir: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert '"label": "2026-10"' in run.stdout
+    assert json.loads(run.stdout)["period"]["label"] == "2026-10"  # all of it, flushed
+
+
+def test_console_script_exits_with_the_error_code_and_its_message(data_dir: Path) -> None:
+    """console() ends the process with os._exit: the code and stderr must survive it."""
+    (data_dir / "deals.csv").write_text(
+        "deal_id,created_at,status\nD1,someday,open\n", encoding="utf-8"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "crmkpi", "report", "-d", str(data_dir), "--as-of", "2026-11-20"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 3, run.stderr
+    assert 'deals.csv, row 2, column created_at: "someday" is not a date' in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "stderr"),
+    [(None, 0, ""), (3, 3, ""), ("crmkpi: stopped", 1, "crmkpi: stopped\n")],
+)
+def test_console_exits_as_sys_exit_would(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    raised: object,
+    status: int,
+    stderr: str,
+) -> None:
+    def stop() -> None:
+        raise SystemExit(raised)
+
+    def exit_now(code: int) -> None:
+        raise RuntimeError(code)  # os._exit would end pytest itself
+
+    monkeypatch.setattr(cli, "main", stop)
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    monkeypatch.setattr(cli.gc, "disable", lambda: None)
+    with pytest.raises(RuntimeError) as ended:
+        cli.console()
+    assert ended.value.args == (status,)
+    assert capsys.readouterr().err == stderr
 
 
 def test_kpis_markdown_is_the_docs_page() -> None:
