@@ -334,6 +334,28 @@ def test_duplicate_ids_are_reported_with_the_other_problems(tmp_path: Path) -> N
     assert loaded.frame.height == 0
 
 
+@pytest.mark.parametrize(
+    ("ids", "repeated"),
+    [
+        (["c1", "c2", "c2", "c3"], [3, 4]),  # sorted, with a repeat side by side
+        (["c1", "c3", "c2", "c1"], [2, 5]),  # unsorted: counted by hashing
+        (["c2", "c10", "c3"], []),  # unsorted as text, each once
+        (["c1", "", "c2", "c3"], []),  # in order around an empty id (its own problem)
+    ],
+)
+def test_repeated_ids_are_found_in_any_order(
+    tmp_path: Path, ids: list[str], repeated: list[int]
+) -> None:
+    """The uniqueness gate answers at once for ids in increasing order; a
+    repeat in such a column breaks that order and is still found."""
+    rows = "".join(f"{i},2026-01-05\n" for i in ids)
+    path = write(tmp_path, "customers.csv", "customer_id,created_at\n" + rows)
+    loaded = load(path, "customers", lenient=True)
+    duplicates = [p.row for p in loaded.problems if p.issue.startswith("is a duplicate id")]
+    assert duplicates == repeated
+    assert loaded.skipped == len(repeated) + ids.count("")
+
+
 def test_empty_ids_are_not_repeats_of_each_other(tmp_path: Path) -> None:
     path = write(
         tmp_path,
