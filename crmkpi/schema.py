@@ -8,6 +8,7 @@ exit 3); ``lenient`` drops the bad rows and says how many and why.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,12 +19,30 @@ from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.problems import EXAMPLES_PER_CHECK, by_reason, examples_of, flag, problems_in
-from crmkpi.sources.cells import CellRules, add_minutes, clean_cells, map_values
+from crmkpi.sources.cells import (
+    TEXT,
+    VALUE,
+    CellRules,
+    Parser,
+    add_minutes,
+    clean_cells,
+    cleaned_and_parsed,
+    map_values,
+)
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
-from crmkpi.validation import TYPED, Check, column_checks, ragged_check, row_checks, typed_value
+from crmkpi.validation import (
+    TYPED,
+    Check,
+    column_checks,
+    ragged_check,
+    raw_parser,
+    row_checks,
+    typed_value,
+)
 
 _SHORT = "__maybe_short"
+_PARSED = "__parsed_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +215,10 @@ def _flagged_frame(
     gated check's is false: its gate is counted instead, ``_counts``)."""
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
+    direct = _read_raw(raw, table, mapping, rules)
     # Value maps apply to the text, so a value mapped to "" is a missing cell.
     text = (
-        _filled_rows(raw)
+        _filled_rows(raw, direct)
         .filter(kept_rows(mapping.keep))
         .select(
             ROW,
@@ -207,14 +227,19 @@ def _flagged_frame(
                 map_values(text_column(source), mapping.values.get(c, {})).alias(c)
                 for c, source in mapping.columns.items()
             ),
+            *(
+                pl.col(_PARSED + h).struct.field(VALUE).alias(TYPED + c)
+                for h, (c, _) in direct.items()
+            ),
             *_short_flag(raw),
         )
     )
     minutes = {c: s.minutes_after for c, s in mapping.columns.items() if s.minutes_after}
+    parsed = {c for c, _ in direct.values()}
     typed = text.with_columns(
         typed_value(table.column(c), rules).alias(TYPED + c)
         for c in mapping.columns
-        if c not in minutes
+        if c not in minutes and c not in parsed
     ).with_columns(
         add_minutes(pl.col(TYPED + after), pl.col(c), rules).alias(TYPED + c)
         for c, after in minutes.items()
@@ -246,11 +271,41 @@ def _gated(check: Check) -> Check:
     return check if check.gate is None else replace(check, bad=pl.lit(False))
 
 
-def _filled_rows(raw: RawTable) -> pl.LazyFrame:
-    """The file's rows without the empty ones, every cell cleaned (``clean_text``)."""
+def _read_raw(
+    raw: RawTable, table: Table, mapping: Mapping, rules: CellRules
+) -> dict[str, tuple[str, Parser]]:
+    """The headers whose typed value is parsed from the raw cells, each with its
+    canonical column and parser (``cleaned_and_parsed``: no cleaning of the
+    cells a fast path reads). Only a header that is the one source of one
+    typed column, with no value map, no ``keep`` and no minutes added: any
+    other use of it reads the whole cleaned text."""
+    uses = Counter(h for source in mapping.columns.values() for h in source.inputs)
+    direct: dict[str, tuple[str, Parser]] = {}
+    for c, source in mapping.columns.items():
+        if len(source.inputs) != 1 or source.minutes_after or mapping.values.get(c):
+            continue
+        header = source.inputs[0]
+        parser = raw_parser(table.column(c), rules)
+        if parser is not None and uses[header] == 1 and header not in mapping.keep:
+            direct[header] = (c, parser)
+    return direct
+
+
+def _filled_rows(
+    raw: RawTable, direct: dict[str, tuple[str, Parser]] | None = None
+) -> pl.LazyFrame:
+    """The file's rows without the empty ones, every cell cleaned (``clean_text``);
+    a ``direct`` header's cells are cleaned and parsed at once, its values in
+    ``_PARSED + header``."""
     if not raw.headers:
         return raw.frame.filter(pl.lit(False))
-    cleaned = clean_cells(raw.frame, raw.headers)
+    direct = direct or {}
+    cleaned = clean_cells(raw.frame, (h for h in raw.headers if h not in direct))
+    if direct:
+        cleaned = cleaned.with_columns(
+            cleaned_and_parsed(pl.col(h), parser).alias(_PARSED + h)
+            for h, (_, parser) in direct.items()
+        ).with_columns(pl.col(_PARSED + h).struct.field(TEXT).alias(h) for h in direct)
     return cleaned.filter(~pl.all_horizontal([pl.col(h).is_null() for h in raw.headers]))
 
 

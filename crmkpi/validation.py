@@ -18,7 +18,12 @@ from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
     CellRules,
+    Parser,
+    amount_parser,
+    date_parser,
+    datetime_parser,
     each_distinct,
+    integer_parser,
     normalise_vocabulary,
     parse_amount,
     parse_date,
@@ -84,6 +89,25 @@ def typed_value(column: Column, rules: CellRules) -> pl.Expr:
             )
         case _:
             return text
+
+
+def raw_parser(column: Column, rules: CellRules) -> Parser | None:
+    """The parser that can read ``column`` from raw cells (``cleaned_and_parsed``):
+    the typed columns of a Gregorian source. A Jalali source's digits are
+    converted first, and text columns need their cleaned text whole."""
+    if rules.persian:
+        return None
+    match column.type:
+        case ColumnType.DATE:
+            return date_parser(rules)
+        case ColumnType.DATETIME:
+            return datetime_parser(rules)
+        case ColumnType.AMOUNT:
+            return amount_parser(rules)
+        case ColumnType.SCORE:
+            return integer_parser()
+        case _:
+            return None
 
 
 def _unparsed(column: Column, issue: str, expected: str) -> Check:

@@ -285,6 +285,30 @@ def test_empty_required_cell(tmp_path: Path, empty: str) -> None:
     assert "customers.csv, row 3, column created_at: is empty" in str(error)
 
 
+def test_typed_cells_read_raw_are_cleaned_as_text_cells_are(tmp_path: Path) -> None:
+    """Typed columns are parsed from the raw cells and cleaned only where the
+    fast path fails (schema._read_raw): padded values still parse, missing
+    tokens are missing, a row of blanks and tokens is an empty row, and a bad
+    value is quoted as cleaned text."""
+    path = write(
+        tmp_path,
+        "deals.csv",
+        "deal_id,created_at,status,closed_at,amount\n"
+        "d1, 2026-01-05 ,won,2026-02-01,  1200.50\n"
+        "d2,2026-01-06,open,N/A,-\n"
+        " , NA ,,  ,null\n"
+        "d3,2026-01-07,lost,2026-03-01 , \n",
+    )
+    loaded = load(path, "deals")
+    assert column(loaded, "created_at") == [d("2026-01-05"), d("2026-01-06"), d("2026-01-07")]
+    assert column(loaded, "closed_at") == [d("2026-02-01"), None, d("2026-03-01")]
+    assert column(loaded, "amount") == [1200.5, None, None]
+    assert column(loaded, ROW) == [2, 3, 5]
+    bad = write(tmp_path, "customers.csv", "customer_id,created_at\nc1,  soon \n")
+    problem = only_problem(load_error(bad, "customers"))
+    assert (problem.row, problem.column, problem.value) == (2, "created_at", "soon")
+
+
 def test_empty_id_is_a_problem(tmp_path: Path) -> None:
     path = write(tmp_path, "customers.csv", "customer_id,created_at\n,2026-01-05\n")
     problem = only_problem(load_error(path, "customers"))
