@@ -62,6 +62,9 @@ class RawTable:
     ragged: pl.DataFrame | None = None
     footer: tuple[int, int] | None = None
     recount: Callable[[], RawTable] | None = None
+    # Uncounted: a line near the top ends with an empty field, so the first
+    # read will find an empty last cell and the fields will be counted.
+    empty_last: bool = False
 
 
 def find_table_file(directory: Path, table: str) -> Path | None:
@@ -231,7 +234,20 @@ def _open_csv(path: Path, source: TextSource, separator: str) -> RawTable:
 def _open_csv_uncounted(path: Path, source: TextSource, separator: str) -> RawTable:
     frame, headers = _scan_csv(path, source, separator, counted=False)
     recount = partial(_open_csv, path, source, separator)
-    return RawTable(path, headers, frame, False, recount=recount)
+    empty_last = _empty_last_field(source, separator)
+    return RawTable(path, headers, frame, False, recount=recount, empty_last=empty_last)
+
+
+_PEEK_BYTES = 1 << 16
+
+
+def _empty_last_field(source: TextSource, separator: str) -> bool:
+    """Whether a data line in the file's first 64 KB ends with a separator (an
+    empty last field, as a sparse last column has)."""
+    with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+        head = fh.read(_PEEK_BYTES)
+    sep = separator.encode()
+    return any(line.endswith(sep) for line in head.splitlines()[1:-1])  # the last may be cut
 
 
 def _scan_csv(

@@ -614,6 +614,7 @@ def test_a_file_with_a_full_last_column_is_not_counted(tmp_path: Path) -> None:
         tmp_path, "customers.csv", "customer_id,created_at\nc1,2026-01-05\nc2,2026-01-06\n"
     )
     raw, calls = _counting(path)
+    assert not raw.empty_last
     loaded = _customers(raw)
     assert column(loaded, "customer_id") == ["c1", "c2"]
     assert calls == []
@@ -626,8 +627,25 @@ def test_empty_last_cells_are_counted_once_and_kept(tmp_path: Path) -> None:
         "customer_id,created_at,churned_at\nc1,2026-01-05,\nc2,2026-01-06,2026-02-01\n",
     )
     raw, calls = _counting(path)
+    assert raw.empty_last  # so the count starts beside the first read
     loaded = _customers(raw)
     assert column(loaded, "churned_at") == [None, d("2026-02-01")]
+    assert calls == [1]
+
+
+def test_empty_last_cells_past_the_first_lines_are_counted_after_the_read(
+    tmp_path: Path,
+) -> None:
+    """Only the first 64 KB are peeked at: a sparse last column that starts
+    further down is found by the first read, and counted then."""
+    full = "".join(f"c{i:06d},2026-01-05,2026-02-01\n" for i in range(3000))  # ~93 KB
+    path = write(
+        tmp_path, "customers.csv", "customer_id,created_at,churned_at\n" + full + "c9,2026-01-06,\n"
+    )
+    raw, calls = _counting(path)
+    assert not raw.empty_last
+    loaded = _customers(raw)
+    assert column(loaded, "churned_at")[-2:] == [d("2026-02-01"), None]
     assert calls == [1]
 
 
