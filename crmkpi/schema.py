@@ -8,7 +8,6 @@ exit 3); ``lenient`` drops the bad rows and says how many and why.
 
 from __future__ import annotations
 
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -37,7 +36,7 @@ from crmkpi.validation import (
     Check,
     column_checks,
     ragged_check,
-    raw_parser,
+    raw_parsed,
     row_checks,
     typed_value,
 )
@@ -221,7 +220,7 @@ def _flagged_frame(
     gated check's is false: its gate is counted instead, ``_counts``)."""
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
-    direct = _read_raw(raw, table, mapping, rules)
+    direct = raw_parsed(table, mapping, rules)
     # Value maps apply to the text, so a value mapped to "" is a missing cell.
     text = (
         _filled_rows(raw, direct)
@@ -275,26 +274,6 @@ def _short_flag(raw: RawTable) -> list[pl.Expr]:
 def _gated(check: Check) -> Check:
     """A check with a gate flags no row: the gate is counted instead."""
     return check if check.gate is None else replace(check, bad=pl.lit(False))
-
-
-def _read_raw(
-    raw: RawTable, table: Table, mapping: Mapping, rules: CellRules
-) -> dict[str, tuple[str, Parser]]:
-    """The headers whose typed value is parsed from the raw cells, each with its
-    canonical column and parser (``cleaned_and_parsed``: no cleaning of the
-    cells a fast path reads). Only a header that is the one source of one
-    typed column, with no value map, no ``keep`` and no minutes added: any
-    other use of it reads the whole cleaned text."""
-    uses = Counter(h for source in mapping.columns.values() for h in source.inputs)
-    direct: dict[str, tuple[str, Parser]] = {}
-    for c, source in mapping.columns.items():
-        if len(source.inputs) != 1 or source.minutes_after or mapping.values.get(c):
-            continue
-        header = source.inputs[0]
-        parser = raw_parser(table.column(c), rules)
-        if parser is not None and uses[header] == 1 and header not in mapping.keep:
-            direct[header] = (c, parser)
-    return direct
 
 
 def _filled_rows(

@@ -9,6 +9,7 @@ parsed value.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
@@ -32,6 +33,7 @@ from crmkpi.sources.cells import (
     with_fallback,
 )
 from crmkpi.sources.loaders import FIELDS, ROW
+from crmkpi.sources.mapping import Mapping
 from crmkpi.sources.persian import to_ascii_digits
 
 TYPED = "__t_"
@@ -108,6 +110,24 @@ def raw_parser(column: Column, rules: CellRules) -> Parser | None:
             return integer_parser()
         case _:
             return None
+
+
+def raw_parsed(table: Table, mapping: Mapping, rules: CellRules) -> dict[str, tuple[str, Parser]]:
+    """The headers whose typed value is parsed from the raw cells, each with its
+    canonical column and parser (``cleaned_and_parsed``: no cleaning of the
+    cells a fast path reads). Only a header that is the one source of one
+    typed column, with no value map, no ``keep`` and no minutes added: any
+    other use of it reads the whole cleaned text."""
+    uses = Counter(h for source in mapping.columns.values() for h in source.inputs)
+    direct: dict[str, tuple[str, Parser]] = {}
+    for c, source in mapping.columns.items():
+        if len(source.inputs) != 1 or source.minutes_after or mapping.values.get(c):
+            continue
+        header = source.inputs[0]
+        parser = raw_parser(table.column(c), rules)
+        if parser is not None and uses[header] == 1 and header not in mapping.keep:
+            direct[header] = (c, parser)
+    return direct
 
 
 def _unparsed(column: Column, issue: str, expected: str) -> Check:
