@@ -13,10 +13,11 @@ and the encoding it most likely is.
 from __future__ import annotations
 
 import codecs
+import io
 import itertools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeAlias
+from typing import BinaryIO, TypeAlias
 
 from crmkpi.canonical import ENCODING_EXAMPLES, encoding_name
 from crmkpi.errors import DataError
@@ -27,6 +28,11 @@ TextSource: TypeAlias = Path | bytes
 UTF8 = "utf-8"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CHUNK = 1 << 20
+
+
+def open_bytes(source: TextSource) -> BinaryIO:
+    """The text's bytes as a file, whether it lies on disk or was transcoded."""
+    return source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
 
 
 def text_source(path: Path, encoding: str | None = None) -> TextSource:

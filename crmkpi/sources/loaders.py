@@ -24,7 +24,7 @@ import polars as pl
 
 from crmkpi.canonical import EXTENSIONS
 from crmkpi.errors import DataError, first_line
-from crmkpi.sources.encodings import TextSource, not_utf8, text_source
+from crmkpi.sources.encodings import TextSource, not_utf8, open_bytes, text_source
 
 ROW = "__row"
 # For a table derived from another file (HubSpot's wide stage columns): the
@@ -162,7 +162,7 @@ def _header_line(path: Path, source: TextSource) -> bytes:
     """The first line, which names the columns. A first line longer than 1 MB
     is no header: such a file (a dump with no line breaks, a minified JSON) is
     refused here, before polars reads it whole and we quote it as a header."""
-    with path.open("rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+    with open_bytes(source) as fh:
         line = fh.readline(MAX_HEADER_BYTES + 1)
     if len(line) > MAX_HEADER_BYTES:
         raise DataError(
@@ -244,7 +244,7 @@ _PEEK_BYTES = 1 << 16
 def _empty_last_field(source: TextSource, separator: str) -> bool:
     """Whether a data line in the file's first 64 KB ends with a separator (an
     empty last field, as a sparse last column has)."""
-    with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+    with open_bytes(source) as fh:
         head = fh.read(_PEEK_BYTES)
     sep = separator.encode()
     return any(line.endswith(sep) for line in head.splitlines()[1:-1])  # the last may be cut
@@ -348,7 +348,7 @@ def _ragged_rows_by_csv(
     counts: list[int] = []
     blank: list[bool] = []
     last_several: int | None = None
-    raw = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+    raw = open_bytes(source)
     with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
         reader = csv.reader(fh, delimiter=separator)
         next(reader, None)
