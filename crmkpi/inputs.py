@@ -77,8 +77,9 @@ def resolve_engine(cfg: Config) -> Literal["in-memory", "streaming"]:
     """The polars engine a run uses: ``--engine``, or by the data's size.
 
     In memory, each typed table is materialised once and every KPI reads it;
-    streaming keeps only the validation results and lets each query re-read
-    its files in batches: bounded memory, at the cost of reading twice."""
+    streaming keeps no typed table in memory: a report writes each one to a
+    temporary Parquet spill that its queries scan in batches (bounded memory,
+    at the cost of writing and reading it again)."""
     if cfg.engine == "auto":
         try:
             big = sum(f.stat().st_size for f in cfg.data.iterdir() if f.is_file())

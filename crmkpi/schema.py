@@ -19,16 +19,8 @@ from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
 from crmkpi.problems import EXAMPLES_PER_CHECK, by_reason, examples_of, flag, problems_in
-from crmkpi.sources.cells import (
-    TEXT,
-    VALUE,
-    CellRules,
-    Parser,
-    add_minutes,
-    clean_cells,
-    cleaned_and_parsed,
-    map_values,
-)
+from crmkpi.sources.cells import CellRules, add_minutes, map_values
+from crmkpi.sources.fallback import TEXT, VALUE, Parser, clean_cells, cleaned_and_parsed
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
 from crmkpi.validation import (

@@ -19,19 +19,17 @@ from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
     CellRules,
-    Parser,
     amount_parser,
     date_parser,
     datetime_parser,
-    each_distinct,
     integer_parser,
     normalise_vocabulary,
     parse_amount,
     parse_date,
     parse_datetime,
     parse_integer,
-    with_fallback,
 )
+from crmkpi.sources.fallback import Parser, each_distinct, with_fallback
 from crmkpi.sources.loaders import FIELDS, ROW
 from crmkpi.sources.mapping import Mapping
 from crmkpi.sources.persian import to_ascii_digits

@@ -8,15 +8,13 @@ null; ``schema.py`` turns those into Problems.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
 import polars as pl
 
-from crmkpi.canonical import MISSING_TOKENS
+from crmkpi.sources.fallback import Parser, each_distinct
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
     INVISIBLE_MARKS,
@@ -62,35 +60,6 @@ class CellRules:
         return self.calendar == "jalali"
 
 
-def _spellings(token: str) -> set[str]:
-    """Every upper/lower-case spelling of an ASCII token (``na``: na Na nA NA)."""
-    return {"".join(p) for p in itertools.product(*({c.lower(), c.upper()} for c in token))}
-
-
-# Compared as written: no lower-cased copy of every cell (measured 0.14 s → 0.08 s
-# on 400k rows × 10 columns). Exact: no other character lower-cases to these letters.
-_MISSING_SPELLINGS = sorted(set().union(*(_spellings(t) for t in MISSING_TOKENS)))
-
-
-def clean_text(column: str) -> pl.Expr:
-    """Trimmed text; empty cells and the missing-value tokens (any case) become null."""
-    text = pl.col(column).str.strip_chars()
-    return pl.when(text.is_in(_MISSING_SPELLINGS)).then(None).otherwise(text)
-
-
-def clean_cells(frame: pl.LazyFrame, columns: Iterable[str]) -> pl.LazyFrame:
-    """``frame`` with ``columns`` cleaned once (``clean_text``), for every later
-    step to read as they are."""
-    columns = list(columns)
-    # Two steps, not clean_text: its when/otherwise strips every cell twice
-    # (measured on 400k rows × 10 columns: 0.135 s → 0.097 s with the read).
-    stripped = frame.with_columns(pl.col(c).str.strip_chars() for c in columns)
-    return stripped.with_columns(
-        pl.when(pl.col(c).is_in(_MISSING_SPELLINGS)).then(None).otherwise(pl.col(c)).alias(c)
-        for c in columns
-    )
-
-
 def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(day text, naive datetime, offset in minutes or null) of ISO text."""
     groups = text.str.extract_groups(_ISO)
@@ -131,116 +100,6 @@ def _localise(naive: pl.Expr, offset_minutes: pl.Expr, timezone: str) -> pl.Expr
     )
     local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
     return pl.when(offset_minutes.is_not_null()).then(from_offset).otherwise(local)
-
-
-def each_distinct(
-    text: pl.Expr, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
-) -> pl.Expr:
-    """``parse(text)``, computed once per distinct cell and mapped back.
-
-    Jalali text needs digit conversion, several patterns and a calendar
-    lookup (about 1.5 µs a cell), but a date column holds few distinct days
-    (a three-year export: ~1,100), so a mapping table of those is ~20× faster
-    on a big file. Vectorised all the same: polars parses the distinct
-    cells together and ``replace_strict`` maps the column back. Not for
-    date-times: ticket times are nearly all distinct, and there the table
-    costs more than it saves (measured: 2.5 s against 0.8 s on 400k cells)."""
-
-    def run(cells: pl.Series) -> pl.Series:
-        keys = cells.drop_nulls().unique()
-        values = pl.DataFrame({"cell": keys}).select(parse(pl.col("cell"))).to_series()
-        return cells.replace_strict(keys, values, default=None, return_dtype=dtype)
-
-    return text.map_batches(run, return_dtype=dtype)
-
-
-def with_fallback(
-    text: pl.Expr,
-    fast: Callable[[pl.Expr], pl.Expr],
-    full: Callable[[pl.Expr], pl.Expr],
-    dtype: pl.DataType,
-) -> pl.Expr:
-    """``full(text)``, computed as ``fast(text)`` where that gives a value and
-    by ``full`` only for the cells it leaves null.
-
-    Exports write one format in nearly every cell, so a strict parse of that
-    one format (``2026-10-05T14:30:00``) does nearly all the work, and the
-    general parser (regexes for every accepted form) runs on the rest, often
-    none. Correct only when ``fast`` never gives a value ``full`` would not:
-    a property test checks this for every pair used."""
-
-    def run(cells: pl.Series) -> pl.Series:
-        return _fast_then_full(cells, fast, full, clean=False)[1]
-
-    # Each cell's value depends on that cell alone: the streaming engine may
-    # pass batches (1M customers: 1.74 -> 1.65 GB peak).
-    return text.map_batches(run, return_dtype=dtype, is_elementwise=True)
-
-
-def _fast_then_full(
-    cells: pl.Series,
-    fast: Callable[[pl.Expr], pl.Expr],
-    full: Callable[[pl.Expr], pl.Expr],
-    clean: bool,
-) -> tuple[pl.Series, pl.Series]:
-    """(text, value) of ``cells``: ``fast`` on every cell, ``full`` on the
-    cells it leaves null, after ``clean_text`` when ``clean`` (the text is
-    then the cleaned cells; a fast path's cells are their own cleaned text)."""
-    frame = cells.to_frame("cell")
-    value = frame.select(fast(pl.col("cell")).alias("cell")).to_series()
-    missed = value.is_null() & cells.is_not_null()
-    if not missed.any():
-        return cells, value
-    where = missed.arg_true()
-    rest = frame.filter(missed)
-    if clean:
-        rest = rest.select(clean_text("cell").alias("cell"))
-    redo = rest.select(full(pl.col("cell")).alias("cell")).to_series()
-    text = cells.clone().scatter(where, rest.to_series()) if clean else cells
-    return text, value.scatter(where, redo)
-
-
-@dataclass(frozen=True, slots=True)
-class Parser:
-    """A type's parser as ``with_fallback`` runs it: a strict ``fast`` path for
-    the one format nearly every cell has, the general parser ``full`` for the
-    rest, and a ``factor`` for amounts. Every ``fast`` path accepts only cells
-    of digits, signs and separators (no space, no missing token), so a cell
-    it parses is its own cleaned text."""
-
-    fast: Callable[[pl.Expr], pl.Expr]
-    full: Callable[[pl.Expr], pl.Expr]
-    dtype: pl.DataType
-    factor: float = 1.0
-
-    def __call__(self, text: pl.Expr) -> pl.Expr:
-        """The value of each cleaned cell."""
-        value = with_fallback(text, self.fast, self.full, self.dtype)
-        return value * self.factor if self.factor != 1.0 else value
-
-
-TEXT = "text"
-VALUE = "value"
-
-
-def cleaned_and_parsed(raw: pl.Expr, parser: Parser) -> pl.Expr:
-    """A struct of each raw cell's cleaned text (``clean_text``) and its value,
-    the same as ``parser`` over the cleaned column, with cleaning only where
-    the fast path gives nothing.
-
-    Cleaning (strip, null the missing tokens) copies every cell, and a typed
-    column's cells are nearly all in its fast path's format, which needs no
-    cleaning (see ``Parser``): at 100k customers this saved 0.055 s of CPU
-    over the five tables' date, time, amount and score columns."""
-    dtype = pl.Struct({TEXT: pl.String(), VALUE: parser.dtype})
-
-    def run(cells: pl.Series) -> pl.Series:
-        text, value = _fast_then_full(cells, parser.fast, parser.full, clean=True)
-        if parser.factor != 1.0:
-            value = value * parser.factor
-        return pl.DataFrame({TEXT: text, VALUE: value}).to_struct("cell")
-
-    return raw.map_batches(run, return_dtype=dtype, is_elementwise=True)  # as with_fallback
 
 
 def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:

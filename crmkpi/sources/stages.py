@@ -22,7 +22,8 @@ from dataclasses import replace
 import polars as pl
 
 from crmkpi.presets import ColumnSource
-from crmkpi.sources.cells import CellRules, clean_text, parse_date, parse_datetime
+from crmkpi.sources.cells import CellRules, parse_date, parse_datetime
+from crmkpi.sources.fallback import clean_text
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable
 from crmkpi.sources.mapping import Mapping
 

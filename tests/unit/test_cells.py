@@ -19,14 +19,11 @@ from polars.testing import assert_series_equal
 from crmkpi.canonical import TABLES
 from crmkpi.sources.cells import (
     CellRules,
-    Parser,
     _any_amount,
     _any_date,
     _any_datetime,
     _any_integer,
     amount_parser,
-    clean_text,
-    cleaned_and_parsed,
     date_parser,
     datetime_parser,
     integer_parser,
@@ -36,6 +33,7 @@ from crmkpi.sources.cells import (
     parse_datetime,
     parse_integer,
 )
+from crmkpi.sources.fallback import Parser, clean_text, cleaned_and_parsed
 from crmkpi.sources.persian import parse_jalali_date, to_ascii_digits
 
 BERLIN = "Europe/Berlin"
