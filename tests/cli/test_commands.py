@@ -30,6 +30,34 @@ def test_python_dash_m_runs_the_same_command() -> None:
     assert (done.returncode, done.stdout) == (0, f"crmkpi {__version__}\n")
 
 
+_HEAVY = ("polars", "jinja2", "rich", "numpy", "yaml", "pydantic")
+_LOADED = """
+import json, sys
+from crmkpi.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps([name for name in {heavy!r} if name in sys.modules]), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["report", "--help"]])
+def test_start_up_loads_no_heavy_library(argv: list[str]) -> None:
+    """--version and --help must stay instant (issue 10: <= 0.25 s): polars,
+    Jinja2, rich and numpy load only in the commands that use them, and the
+    CLI parser pulls in no pydantic (typer 0.29 would, on every run)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(heavy=_HEAVY), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout  # the command ran: version or help text
+    assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
 def test_kpis_lists_the_registry() -> None:
     result = runner.invoke(app, ["kpis", "-f", "json"])
     assert result.exit_code == 0
