@@ -233,6 +233,8 @@ def compute_breakdowns(
 ) -> tuple[Breakdown, ...]:
     """Every KPI within each group of each dimension, for ``period``, from one
     ``collect_all``; ``totals`` are the un-broken-down values."""
+    if not dimensions:  # nothing to plan: the empty-table values serve only groups
+        return ()
     frames = inputs.frames()
     columns = {name: tuple(t.columns) for name, t in inputs.loaded.items()}
     measures = _measures(specs, settings)
