@@ -48,6 +48,7 @@ SEED = 1
 AS_OF = "2026-11-20"
 PERIOD = "2026-10"
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+TARGET_SIZE = "100k"  # where the issue sets the speed targets
 QUICK_SIZES = ("10k", "100k")
 # The tables the library's KPIs read (deal_stages feeds only the pipeline section).
 TABLES = ("customers", "leads", "deals", "tickets", "surveys", "spend")
@@ -317,6 +318,33 @@ def check_only(todo: list[Measure]) -> int:
     return 1 if bad else 0
 
 
+# ---------------------------------------------------------------- start-up
+
+STARTUP_LIMIT = 0.25  # seconds: `crmkpi --version` and `--help` (issue 10)
+STARTUP_ROUNDS = 9
+
+
+def startup_section() -> list[str]:
+    """`crmkpi --version` and `crmkpi --help` as whole processes: what a user
+    waits for before any data is read (polars, Jinja2 and rich load only in
+    the commands that need them)."""
+    commands = {"crmkpi --version": [CRMKPI, "--version"], "crmkpi --help": [CRMKPI, "--help"]}
+    for argv in commands.values():
+        run_once(argv)  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(STARTUP_ROUNDS):
+        for name, argv in commands.items():
+            times[name].append(run_once(argv)[0])
+    lines = ["## Start-up", "", f"Median of {STARTUP_ROUNDS} runs, interleaved.", ""]
+    lines += ["| command | time (s), median | min–max | target |", "|---|---|---|---|"]
+    for name, seconds in times.items():
+        median = statistics.median(seconds)
+        mark = "✓" if median <= STARTUP_LIMIT else "✗"
+        spread = f"{min(seconds):.3f}–{max(seconds):.3f}"
+        lines.append(f"| `{name}` | {median:.3f} {mark} | {spread} | ≤ {STARTUP_LIMIT} s |")
+    return [*lines, ""]
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -334,12 +362,13 @@ class SizeResult:
 
 
 def ratio_rows(r: SizeResult) -> list[str]:
-    """The ratios the issue asks for, with their targets where it gives one."""
+    """The ratios the issue asks for; the speed targets are set at 100k, so a
+    verdict is given there only (other sizes show the ratios for growth)."""
     s = r.samples
     spec = [
         ("crmkpi-all / duckdb", "crmkpi-all", "duckdb", 1.0, "≤ 1.0 at 100k"),
         ("crmkpi-all / floor", "crmkpi-all", "floor", 2.5, "≤ 2.5 at 100k"),
-        ("compare+trend / single", "crmkpi-trend", "crmkpi-all", 1.5, "≤ 1.5"),
+        ("compare+trend / single", "crmkpi-trend", "crmkpi-all", 1.5, "≤ 1.5 at 100k"),
         ("all KPIs / 5 KPIs", "crmkpi-all", "crmkpi-5", None, "—"),
         ("deals' KPIs / 5 of them", "crmkpi-deals", "crmkpi-5", None, "small"),
     ]
@@ -347,7 +376,9 @@ def ratio_rows(r: SizeResult) -> list[str]:
     for label, top, bottom, limit, target in spec:
         t = s[top].median / s[bottom].median
         m = s[top].rss_mb / s[bottom].rss_mb
-        verdict = "" if limit is None else (" ✓" if t <= limit else " ✗")
+        verdict = ""
+        if limit is not None and r.size == TARGET_SIZE:
+            verdict = " ✓" if t <= limit else " ✗"
         lines.append(f"| {label} | {t:.2f}{verdict} | {m:.2f} | {target} |")
     return lines
 
@@ -473,6 +504,7 @@ def bench(todo: list[Measure], repeat: dict[str, int], output: Path) -> None:
     """Measure every size, then print the report and write it to `output`."""
     byte_compile()
     load_start = os.getloadavg()[0]
+    startup = startup_section()
     results = []
     for size, n in repeat.items():
         data = ensure_data(size)
@@ -484,7 +516,7 @@ def bench(todo: list[Measure], repeat: dict[str, int], output: Path) -> None:
         rows = json.loads(outputs["floor"])["rows"]
         note = data_note(size, data)
         results.append(SizeResult(size, note, rows, samples, bad, missing, load))
-    lines = environment(repeat, (load_start, os.getloadavg()[0]))
+    lines = environment(repeat, (load_start, os.getloadavg()[0])) + startup
     for r in results:
         lines += size_section(r, todo)
     text = "\n".join(lines + growth_section(results, todo)).rstrip() + "\n"
