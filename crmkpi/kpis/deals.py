@@ -147,11 +147,17 @@ def sales_cycle_days(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     ),
 )
 def net_new_revenue(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
-    won = pl.col("status") == "won"
-    # Decided on the whole table, before any filter or breakdown (KPIS.md).
-    first_close = pl.when(won).then(pl.col("closed_at")).min().over("customer_id")
-    deals = t.get("deals").with_columns(first_purchase=pl.col("closed_at") == first_close)
-    first = won_in(p) & _has_customer() & pl.col("first_purchase")
+    deals = t.get("deals")
+    # Each customer's first close is decided on the whole table, before any
+    # filter or breakdown (KPIS.md).
+    firsts = (
+        deals.filter((pl.col("status") == "won") & _has_customer())
+        .group_by("customer_id")
+        .agg(first_close=pl.col("closed_at").min())
+    )
+    candidates = deals if o.by else deals.filter(won_in(p) & _has_customer())
+    deals = candidates.join(firsts, on="customer_id", how="left")
+    first = won_in(p) & _has_customer() & (pl.col("closed_at") == pl.col("first_close"))
     return sum_where(deals, o, pl.col("amount"), first)
 
 
