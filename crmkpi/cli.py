@@ -20,8 +20,15 @@ import typer
 
 from crmkpi import __version__
 from crmkpi.cli_setup import init, kpis, presets, sample
-from crmkpi.cli_support import no_color, parse_day_option, today, user_errors
-from crmkpi.errors import UsageError
+from crmkpi.cli_support import (
+    ClosedOutput,
+    no_color,
+    output_lost,
+    parse_day_option,
+    today,
+    user_errors,
+)
+from crmkpi.errors import CrmkpiError, UsageError
 from crmkpi.options import (
     AsciiOpt,
     AsOfOpt,
@@ -63,7 +70,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"crmkpi {__version__}")
+        with user_errors():
+            sys.stdout.write(f"crmkpi {__version__}\n")
+            sys.stdout.flush()
         raise typer.Exit()
 
 
@@ -366,11 +375,18 @@ for command in (kpis, presets, init, sample):
 def main() -> None:
     """Console entry point: an unexpected exception is a bug (exit 70)."""
     verbose = "--verbose" in sys.argv or "-v" in sys.argv
+    if sys.stdout is None:  # started with standard output closed
+        sys.stdout = ClosedOutput()
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("crmkpi: interrupted\n")
         sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(output_lost())
+    except CrmkpiError as err:  # outside any command: help text to a closed stdout
+        sys.stderr.write(f"crmkpi: {err}\n")
+        sys.exit(err.exit_code)
     except Exception:  # noqa: BLE001 - the one place that catches bugs
         if verbose:
             traceback.print_exc()
@@ -390,8 +406,8 @@ def console() -> NoReturn:
     and cost 0.03 s), and the interpreter's teardown (freeing every module and
     the allocator's arenas, 0.05 s) is skipped with ``os._exit`` once stdout
     and stderr are flushed. Files are already closed: outputs are written
-    atomically before ``main`` returns. A flush that fails (a closed pipe)
-    goes the usual way, so Python reports it as it always has.
+    atomically before ``main`` returns. A pipe whose reader stopped before
+    the buffered output was out is said once (exit 2, ``output_lost``).
     """
     gc.disable()
     try:
@@ -401,8 +417,13 @@ def console() -> NoReturn:
         code = _exit_status(exc.code)
     try:
         sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped before the buffered rest was out
+        code = code or output_lost()
+    except (OSError, ValueError):  # another failing or closed stream
+        raise SystemExit(code) from None
+    try:
         sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe or stream
+    except (OSError, ValueError):
         raise SystemExit(code) from None
     os._exit(code)
 

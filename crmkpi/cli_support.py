@@ -3,7 +3,9 @@ on the command line, and colour. Only the command line imports this."""
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -13,6 +15,34 @@ import typer
 
 from crmkpi.errors import CrmkpiError, UsageError
 
+STDOUT_CLOSED = "standard output is closed, so there is nowhere to write; use -o FILE"
+STDOUT_LOST = "standard output was closed before everything was written to it"
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output for a process started without one (``crmkpi … >&-``):
+    writing to it is a usage error (exit 2, SPEC: an output that cannot be
+    written), not an AttributeError on None and an "internal error"."""
+
+    def write(self, text: str) -> int:
+        raise UsageError(STDOUT_CLOSED)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def output_lost() -> int:
+    """A pipe's reader stopped before the output was out (``crmkpi … | head``
+    with more than a pipe holds): say so once, and point standard output at
+    /dev/null so that no later flush fails again. The exit code, 2."""
+    sys.stderr.write(f"crmkpi: {STDOUT_LOST}\n")
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no descriptor to redirect: nothing more will be written to it
+    return UsageError.exit_code
+
 
 def fail(message: str, code: int) -> typer.Exit:
     typer.echo(f"crmkpi: {message}", err=True)
@@ -21,11 +51,15 @@ def fail(message: str, code: int) -> typer.Exit:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """A CrmkpiError becomes its message on stderr and its exit code."""
+    """A CrmkpiError becomes its message on stderr and its exit code; so does
+    a pipe that closed before the output was out (click would exit 1 without
+    a word, which ``check`` uses for "a KPI failed")."""
     try:
         yield
     except CrmkpiError as err:
         raise fail(str(err), err.exit_code) from None
+    except BrokenPipeError:
+        raise typer.Exit(output_lost()) from None
 
 
 def today(timezone: str) -> date:

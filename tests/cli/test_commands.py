@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crmkpi import __version__, cli
+from crmkpi import __version__, cli, cli_support
 from crmkpi.cli import app
 from crmkpi.kpis import REGISTRY
 
@@ -174,6 +175,50 @@ def test_console_script_exits_with_the_error_code_and_its_message(data_dir: Path
     )  # fmt: skip
     assert run.returncode == 3, run.stderr
     assert 'deals.csv, row 2, column created_at: "someday" is not a date' in run.stderr
+
+
+def _report_args(data_dir: Path, command: str = "report") -> list[str]:
+    return [command, "-d", str(data_dir), "-p", "2026-10", "--as-of", "2026-11-20"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"], ["kpis", "-f", "json"], "report", "check"],
+)
+def test_closed_stdout_is_a_usage_error(data_dir: Path, args: list[str] | str) -> None:
+    """Started with standard output closed (``>&-``): Python's sys.stdout is
+    None. An output that cannot be written is a usage error (SPEC: 2), said
+    in one line, not an "internal error" or a traceback."""
+    argv = _report_args(data_dir, args) if isinstance(args, str) else args
+    run = subprocess.run(
+        [sys.executable, "-m", "crmkpi", *argv],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),  # the child starts without fd 1
+    )
+    assert (run.returncode, run.stderr) == (2, f"crmkpi: {cli_support.STDOUT_CLOSED}\n")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["kpis", "-f", "md"], "report", "check"])
+def test_a_pipe_closed_by_its_reader_is_said_once(data_dir: Path, args: list[str] | str) -> None:
+    """``crmkpi check | head`` where head has gone: exit 2 with one line, not
+    click's silent 1, which ``check`` uses for "a KPI failed", and no
+    "Exception ignored … BrokenPipeError" at exit."""
+    argv = _report_args(data_dir, args) if isinstance(args, str) else args
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will read: the first write fails with EPIPE
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "crmkpi", *argv],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert (run.returncode, run.stderr) == (2, f"crmkpi: {cli_support.STDOUT_LOST}\n")
 
 
 @pytest.mark.parametrize(
