@@ -1,5 +1,5 @@
 """``python -m crmkpi``: the same entry point as the ``crmkpi`` command."""
 
-from crmkpi.cli import console
+from crmkpi.cli_process import console
 
 console()

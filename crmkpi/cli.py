@@ -1,34 +1,31 @@
 """The command line: options in, one core call, output and exit codes out.
 
-Only the command-line modules (this one, ``cli_setup``, ``cli_support``)
-touch stdout, stderr, exit codes and the real "today".
+Only the command-line modules (this one, ``cli_setup``, ``cli_support``,
+``cli_process``) touch stdout, stderr, exit codes and the real "today";
+``cli_process`` holds the entry point (``main``, ``console``).
 Core modules are imported inside the commands, so ``--help`` and
 ``--version`` do not pay for polars.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crmkpi import __version__
 from crmkpi.cli_setup import init, kpis, presets, sample
 from crmkpi.cli_support import (
-    ClosedOutput,
     no_color,
-    output_lost,
     parse_day_option,
     today,
     user_errors,
 )
-from crmkpi.errors import CrmkpiError, UsageError
+from crmkpi.errors import UsageError
 from crmkpi.options import (
     AsciiOpt,
     AsOfOpt,
@@ -370,69 +367,3 @@ def convert(
 
 for command in (kpis, presets, init, sample):
     app.command()(command)
-
-
-def main() -> None:
-    """Console entry point: an unexpected exception is a bug (exit 70)."""
-    verbose = "--verbose" in sys.argv or "-v" in sys.argv
-    if sys.stdout is None:  # started with standard output closed
-        sys.stdout = ClosedOutput()
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("crmkpi: interrupted\n")
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(output_lost())
-    except CrmkpiError as err:  # outside any command: help text to a closed stdout
-        sys.stderr.write(f"crmkpi: {err}\n")
-        sys.exit(err.exit_code)
-    except Exception:  # noqa: BLE001 - the one place that catches bugs
-        if verbose:
-            traceback.print_exc()
-        sys.stderr.write(
-            "crmkpi: internal error (a bug). Please report it with the command you ran; "
-            "--verbose shows the traceback.\n"
-        )
-        sys.exit(70)
-
-
-def console() -> NoReturn:
-    """The ``crmkpi`` command: ``main`` in a process that ends as soon as its
-    output is out.
-
-    A report's work is in polars; Python holds little. So the cyclic garbage
-    collector is off (at 100k customers it walked the objects of every import
-    and cost 0.03 s), and the interpreter's teardown (freeing every module and
-    the allocator's arenas, 0.05 s) is skipped with ``os._exit`` once stdout
-    and stderr are flushed. Files are already closed: outputs are written
-    atomically before ``main`` returns. A pipe whose reader stopped before
-    the buffered output was out is said once (exit 2, ``output_lost``).
-    """
-    gc.disable()
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = _exit_status(exc.code)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader stopped before the buffered rest was out
-        code = code or output_lost()
-    except (OSError, ValueError):  # another failing or closed stream
-        raise SystemExit(code) from None
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        raise SystemExit(code) from None
-    os._exit(code)
-
-
-def _exit_status(code: object) -> int:
-    """What the interpreter would exit with for ``sys.exit(code)``."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    sys.stderr.write(f"{code}\n")
-    return 1

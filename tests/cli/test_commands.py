@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crmkpi import __version__, cli, cli_support
+from crmkpi import __version__, cli_process, cli_support
 from crmkpi.cli import app
 from crmkpi.kpis import REGISTRY
 
@@ -34,7 +34,7 @@ def test_python_dash_m_runs_the_same_command() -> None:
 _HEAVY = ("polars", "jinja2", "rich", "numpy", "yaml", "pydantic")
 _LOADED = """
 import json, sys
-from crmkpi.cli import main
+from crmkpi.cli_process import main
 try:
     main()
 except SystemExit:
@@ -135,7 +135,7 @@ def test_internal_error_is_exit_70_without_traceback(
         sys, "argv", ["crmkpi", "report", "-d", str(data_dir), "--as-of", "2026-11-20"]
     )
     with pytest.raises(SystemExit) as exit_info:
-        cli.main()
+        cli_process.main()
     assert exit_info.value.code == 70
     err = capsys.readouterr().err
     assert "internal error (a bug)" in err
@@ -148,7 +148,7 @@ def test_internal_error_traceback_with_verbose(
     monkeypatch.setattr("crmkpi.engine.run_report", lambda *a, **k: 1 / 0)
     monkeypatch.setattr(sys, "argv", ["crmkpi", "report", "-d", str(data_dir), "--verbose"])
     with pytest.raises(SystemExit) as exit_info:
-        cli.main()
+        cli_process.main()
     assert exit_info.value.code == 70
     assert "ZeroDivisionError" in capsys.readouterr().err
 
@@ -238,11 +238,11 @@ def test_console_exits_as_sys_exit_would(
     def exit_now(code: int) -> None:
         raise RuntimeError(code)  # os._exit would end pytest itself
 
-    monkeypatch.setattr(cli, "main", stop)
-    monkeypatch.setattr(cli.os, "_exit", exit_now)
-    monkeypatch.setattr(cli.gc, "disable", lambda: None)
+    monkeypatch.setattr(cli_process, "main", stop)
+    monkeypatch.setattr(cli_process.os, "_exit", exit_now)
+    monkeypatch.setattr(cli_process.gc, "disable", lambda: None)
     with pytest.raises(RuntimeError) as ended:
-        cli.console()
+        cli_process.console()
     assert ended.value.args == (status,)
     assert capsys.readouterr().err == stderr
 

@@ -49,7 +49,7 @@ class Outcome:
 
 def invoke(*args: str) -> Outcome:
     """Run the CLI in process. An exception that escapes the app is what
-    ``crmkpi.cli.main`` turns into exit 70; its traceback is kept in stderr so
+    ``crmkpi.cli_process.main`` turns into exit 70; its traceback is kept in stderr so
     a failing assertion shows where it came from."""
     result = RUNNER.invoke(app, list(args))
     code, stderr = result.exit_code, result.stderr

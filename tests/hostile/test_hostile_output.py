@@ -8,7 +8,7 @@ were skipped and why, and the JSON ``inputs`` carry ``rows`` and ``skipped``.
 
 The interrupted writes run in a real process: a small wrapper makes the
 report's write stop half-way (SIGINT, SIGKILL or ENOSPC) and then runs
-``crmkpi.cli.main`` as the console script does.
+``crmkpi.cli_process.main`` as the console script does.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _half_write(path, text):
 
 crmkpi.output.write_text = _half_write
 sys.argv[0] = "crmkpi"
-from crmkpi.cli import main
+from crmkpi.cli_process import main
 
 main()
 """
