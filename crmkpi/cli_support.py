@@ -15,7 +15,9 @@ import typer
 
 from crmkpi.errors import CrmkpiError, UsageError
 
-STDOUT_CLOSED = "standard output is closed, so there is nowhere to write; use -o FILE"
+STDOUT_CLOSED = (
+    "standard output is closed, so there is nowhere to write (a report can go to a file: -o FILE)"
+)
 STDOUT_LOST = "standard output was closed before everything was written to it"
 
 
