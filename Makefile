@@ -37,6 +37,7 @@ clean:
 docs: $(STAMP)
 	$(BIN)/crmkpi kpis -f md > docs/kpis.md
 	$(BIN)/crmkpi presets > docs/presets.md
+	$(BIN)/python scripts/write_docs.py
 
 # Regenerate the golden reports after a deliberate change; review the diff before committing.
 golden: $(STAMP)

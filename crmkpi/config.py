@@ -2,7 +2,8 @@
 
 Forgiving to read (every key optional, defaults from SPEC.md), strict to
 validate: an unknown key or KPI id is an error that names the file and line
-and suggests the closest valid name.
+and suggests the closest valid name. The keys, their defaults and examples
+are listed in ``configkeys.py`` (and docs/config.md, generated from it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
+from crmkpi.configkeys import children
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
@@ -45,15 +47,10 @@ def locale_codes() -> tuple[str, ...]:
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 CONFIG_FILENAME = "crmkpi.yaml"
 
-TOP_LEVEL_KEYS = (
-    "title", "data", "currency", "timezone", "calendar", "locale", "fiscal_year_start",
-    "period", "compare", "trend", "sla", "clv", "stage_probability", "sources", "kpis",
-    "breakdowns", "sections", "templates",
-)  # fmt: skip
-SOURCE_OPTIONS = (
-    "path", "sheet", "preset", "columns", "values", "date_format", "decimal", "calendar",
-    "timezone", "encoding", "separator", "amount_factor", "files", "query", "keep",
-)  # fmt: skip
+# The keys accepted at each level are those of configkeys.CONFIG_KEYS, which
+# docs/config.md is generated from: a new key is a row there.
+TOP_LEVEL_KEYS = children("")
+SOURCE_OPTIONS = children("sources.<table>")
 COMPARISONS = ("previous", "year_ago")
 
 
@@ -237,8 +234,8 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     probability = data.get("stage_probability")
     expect(doc, ("sla",), sla, dict, "a mapping like {first_response_hours: 8}")
     expect(doc, ("clv",), clv, dict, "a mapping like {gross_margin: 0.7}")
-    known_keys(doc, ("sla",), sla, ("first_response_hours",))
-    known_keys(doc, ("clv",), clv, ("gross_margin", "max_lifespan_years"))
+    known_keys(doc, ("sla",), sla, children("sla"))
+    known_keys(doc, ("clv",), clv, children("clv"))
     stages: dict[str, float] | None = None
     if probability is not None:
         expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
@@ -340,7 +337,7 @@ def _query(doc: YamlDoc, path: KeyPath, options: dict[str, Any]) -> str | None:
 
 
 SECTIONS = ("pipeline", "funnel", "cohorts")
-TEMPLATE_FORMATS = ("html", "md")
+TEMPLATE_FORMATS = children("templates")
 CALENDARS = tuple(CALENDAR_RULES)  # gregorian, jalali
 
 

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from crmkpi.conditions import Condition, parse_condition, parse_value
+from crmkpi.configkeys import children
 from crmkpi.custom import Node, compile_filter, filter_columns, formula_refs, parse_formula
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import REGISTRY, Better, Stat, Unit, get
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys
 
-KPI_OPTIONS = (
-    "stat", "better", "label", "target", "fail", "warn", "allow_missing", "base", "filter",
-    "formula", "unit",
-)  # fmt: skip
+# Options of a built-in entry, then those only a custom KPI takes beside its id
+# (configkeys.CONFIG_KEYS, which docs/config.md is generated from).
+CUSTOM_ONLY = tuple(k for k in children("kpis[]") if k != "id")
+KPI_OPTIONS = (*children("kpis[].<kpi>"), *CUSTOM_ONLY)
 GRAINS = ("year", "quarter", "month", "week", "day", "range")
 Status = Literal["pass", "warn", "fail", "error"]
 UNITS: tuple[str, ...] = get_args(Unit)
@@ -114,7 +115,7 @@ def _entry(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:
     here: KeyPath = (*path, kpi_id)
     expect(doc, here, options, dict, "a mapping of KPI options")
     known_keys(doc, here, options, KPI_OPTIONS)
-    for custom_only in ("base", "filter", "formula", "unit"):
+    for custom_only in CUSTOM_ONLY:
         if custom_only in options:
             raise ConfigError(
                 f"{doc.where((*here, custom_only))}: {custom_only} is for custom KPIs, which "

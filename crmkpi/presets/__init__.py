@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crmkpi.canonical import TABLES, Table
+from crmkpi.configkeys import children
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, read_yaml
 
@@ -32,6 +33,7 @@ COLUMN_FORMS = (
     "a header, a list of headers (the first non-empty cell of those the file has), "
     "{value: TEXT}, {flags: {closed: HEADER, won: HEADER}} or {minutes: HEADER, after: COLUMN}"
 )
+_COLUMN = "sources.<table>.columns.<column>"  # the column forms' keys (configkeys)
 TABLE_KEYS = (
     "files", "columns", "values", "date_format", "decimal", "timezone", "calendar", "keep",
 )  # fmt: skip
@@ -187,13 +189,13 @@ def parse_column_source(doc: YamlDoc, path: KeyPath, table: str, spec: Any) -> C
             raise ConfigError(f"{doc.where(path)}: an empty list of headers")
         return ColumnSource(headers)
     expect(doc, path, spec, dict, COLUMN_FORMS)
-    known_keys(doc, path, spec, ("value", "flags", "minutes", "after"))
+    known_keys(doc, path, spec, children(_COLUMN))
     if "value" in spec:
         return ColumnSource(value=str(spec["value"]))
     if "flags" in spec:
         flags = spec["flags"]
         expect(doc, (*path, "flags"), flags, dict, "{closed: HEADER, won: HEADER}")
-        known_keys(doc, (*path, "flags"), flags, ("closed", "won"))
+        known_keys(doc, (*path, "flags"), flags, children(f"{_COLUMN}.flags"))
         if set(flags) != {"closed", "won"}:
             raise ConfigError(f"{doc.where((*path, 'flags'))}: flags needs both closed and won")
         return ColumnSource(flags=(str(flags["closed"]), str(flags["won"])))
