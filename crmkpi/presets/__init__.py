@@ -114,7 +114,7 @@ def load_preset(name: str) -> Preset:
     """A shipped preset by name (``generic`` included); unknown names are a ConfigError."""
     if name == GENERIC:
         tables = {t: generic_mapping(table) for t, table in TABLES.items()}
-        return Preset(GENERIC, "Generic", "canonical column names (SCHEMA.md)", tables)
+        return Preset(GENERIC, "Generic", "canonical column names (docs/schema.md)", tables)
     names = preset_names()
     if name not in names:
         raise ConfigError(
