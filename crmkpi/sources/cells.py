@@ -277,23 +277,29 @@ def value_key(text: str) -> str:
     return " ".join("".join(ch for ch in text if ch not in INVISIBLE_MARKS).lower().split())
 
 
-def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
-    """Source values to canonical ones (``sources.<table>.values``, preset maps).
-
-    Keys compare as ``value_key`` does; ``*`` maps every other value (a
-    preset's "else open"); without it an unmapped value passes through, for
-    the column's own check to report. An empty target means missing (Zendesk's
-    ``Offered`` satisfaction is no rating).
-    """
-    if not values:
-        return text
-    table = {value_key(k): v for k, v in values.items() if k != "*"}
-    key = (
+def value_keys(text: pl.Expr) -> pl.Expr:
+    """``value_key`` of every cell: how a cell meets a value map's keys."""
+    return (
         text.str.replace_many(ARABIC_LETTERS)
         .str.replace_all(f"[{''.join(INVISIBLE_MARKS)}]", "")
         .str.to_lowercase()
         .str.replace_all(r"\s+", " ")
     )
+
+
+def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
+    """Source values to canonical ones (``sources.<table>.values``, preset maps).
+
+    Keys compare as ``value_key`` does; ``*`` maps every other value (a
+    preset's "else open"); without it an unmapped value passes through, for
+    the column's own check to report (a required column's) or to be read as
+    missing (a vocabulary column's, ``vocabulary.py``). An empty target means
+    missing (Zendesk's ``Offered`` satisfaction is no rating).
+    """
+    if not values:
+        return text
+    table = {value_key(k): v for k, v in values.items() if k != "*"}
+    key = value_keys(text)
     other = pl.lit(values["*"], pl.String) if "*" in values else text
     mapped = pl.when(key.is_in(list(table))).then(key.replace(table)).otherwise(other)
     return pl.when(text.is_null() | (mapped == "")).then(None).otherwise(mapped)
