@@ -4,11 +4,12 @@ Statuses, priorities and satisfaction values are Zendesk's standard lists
 (New, Open, Pending, On-hold, Solved, Closed; Low, Normal, High, Urgent;
 Offered, Unoffered, Good, Bad). Pitfalls written into the file: no
 first-reply time, only ``First reply time in minutes`` (calendar) next to
-its ``… within business hours`` twin (smaller, and wrong to add); resolution durations in minutes and
-``Resolution time`` in hours that must not be read; ``Assigned at`` and
-``Initially assigned at`` timestamps that are no reply; satisfaction as
-``Good``/``Bad`` with ``Offered``/``Unoffered`` meaning no rating; the
-organization when there is one, else the requester id.
+its ``… within business hours`` twin (smaller, and wrong to add);
+resolution durations in minutes and ``Resolution time`` in hours that must
+not be read; ``Assigned at`` and ``Initially assigned at`` timestamps that
+are no reply; satisfaction as ``Good``/``Bad`` with ``Offered``/
+``Unoffered`` meaning no rating; the organization when there is one, else
+the requester id.
 """
 
 from __future__ import annotations
