@@ -16,14 +16,7 @@ from tempfile import TemporaryDirectory
 import polars as pl
 
 from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section
-from crmkpi.breakdowns import (
-    GROUP,
-    group_values,
-    grouped_tables,
-    own_column,
-    sort_groups,
-    unreachable_reason,
-)
+from crmkpi.breakdowns import GROUP, group_values, grouped_tables, sort_groups, unreachable_reason
 from crmkpi.canonical import TABLES
 from crmkpi.config import Config
 from crmkpi.custom import evaluate, formula_refs
@@ -37,7 +30,6 @@ from crmkpi.inputs import (
     resolve_engine,
     summary,
     unavailable_reason,
-    unknown_values_reason,
 )
 from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
 from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
@@ -255,7 +247,6 @@ def compute_breakdowns(
     fixed: dict[tuple[str, str], str] = {}
     for dim in dimensions:
         grouped, unreachable = grouped_tables(frames, columns, dim)
-        unreachable = {**_unknown_groups(inputs, dim), **unreachable}
         # Optional tables a dimension cannot reach are read whole (a KPI only groups its own).
         tables = Tables(**{**frames, **grouped})
         for m in measures:
@@ -278,20 +269,6 @@ def compute_breakdowns(
         _breakdown(dim, specs, [m.key for m in measures], measured, fixed, totals)
         for dim in dimensions
     )
-
-
-def _unknown_groups(inputs: Inputs, dim: str) -> dict[str, str]:
-    """The tables whose groups for ``dim`` come from a column holding values
-    crmkpi does not know (its own column, else its customer's): a KPI over
-    one is unavailable in that breakdown, as it would be reading the column."""
-    unknown: dict[str, str] = {}
-    for table, loaded in inputs.loaded.items():
-        own = own_column(table, dim)
-        source = (table, own) if own in loaded.columns else ("customers", dim)
-        reason = unknown_values_reason(inputs, *source)
-        if reason is not None:
-            unknown[table] = reason
-    return unknown
 
 
 def _breakdown(

@@ -273,9 +273,7 @@ def _flagged_frame(
     }
     if vocabulary:
         typed = typed.with_columns(
-            unknown_cells(
-                table.column(c), mapping.values.get(c, {}), pl.col(c), pl.col(TYPED + c)
-            ).alias(UNKNOWN + c)
+            unknown_cells(table.column(c), pl.col(c), pl.col(TYPED + c)).alias(UNKNOWN + c)
             for c in vocabulary
         ).with_columns(
             pl.when(pl.col(UNKNOWN + c)).then(None).otherwise(pl.col(TYPED + c)).alias(TYPED + c)

@@ -277,16 +277,6 @@ def value_key(text: str) -> str:
     return " ".join("".join(ch for ch in text if ch not in INVISIBLE_MARKS).lower().split())
 
 
-def value_keys(text: pl.Expr) -> pl.Expr:
-    """``value_key`` of every cell: how a cell meets a value map's keys."""
-    return (
-        text.str.replace_many(ARABIC_LETTERS)
-        .str.replace_all(f"[{''.join(INVISIBLE_MARKS)}]", "")
-        .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-    )
-
-
 def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
     """Source values to canonical ones (``sources.<table>.values``, preset maps).
 
@@ -299,7 +289,12 @@ def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
     if not values:
         return text
     table = {value_key(k): v for k, v in values.items() if k != "*"}
-    key = value_keys(text)
+    key = (
+        text.str.replace_many(ARABIC_LETTERS)
+        .str.replace_all(f"[{''.join(INVISIBLE_MARKS)}]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+    )
     other = pl.lit(values["*"], pl.String) if "*" in values else text
     mapped = pl.when(key.is_in(list(table))).then(key.replace(table)).otherwise(other)
     return pl.when(text.is_null() | (mapped == "")).then(None).otherwise(mapped)

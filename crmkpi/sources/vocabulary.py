@@ -1,18 +1,21 @@
 """Vocabulary columns: a value crmkpi does not know is missing, never a bad row.
 
 A *vocabulary column* holds words from a short list: deals.type,
-leads.status and spend.kind (their canonical vocabularies), a score given as
-a label (tickets.csat ``Awesome``), and any text column with a value map
-(its targets are its vocabulary). Exports carry words of their own
-(HubSpot's ``Existing Business``) whose meaning crmkpi must not guess; one
-descriptive column must not decide whether revenue is reported. So such a
-cell is read as missing, the report warns once per column with the words,
-their counts and the ``values:`` line that says what they mean, and every
-KPI that reads the column is unavailable, naming them (``inputs.py``).
+leads.status and spend.kind (their canonical vocabularies, which a value map
+extends), and a score given as a label (tickets.csat ``Awesome``). A free
+text column (tickets.status, priority, channel, segment …) has no list: a
+value map there renames the values it names and keeps the others.
+
+Exports carry words of their own (HubSpot's ``Existing Business``) whose
+meaning crmkpi must not guess, and one descriptive column must not decide
+whether revenue is reported. So such a cell is read as missing, the report
+warns once per column with the words, their counts and the ``values:`` line
+that says what they mean, and every KPI that reads the column is
+unavailable, naming them (``inputs.py``).
 
 A required column is no vocabulary column: an unknown deals.status is a
-data error (``validation.py``), as is a ``"*"`` map's column, which knows
-every value.
+data error (``validation.py``). A column whose map has ``"*"`` knows every
+value.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import polars as pl
 
 from crmkpi.canonical import Column, ColumnType
 from crmkpi.presets import OTHER_VALUES
-from crmkpi.sources.cells import value_key, value_keys
 
 UNKNOWN = "__unknown_"
 """The Boolean column that marks a row whose cell of a column is unknown."""
@@ -85,22 +87,17 @@ def choices(column: Column, values: dict[str, str]) -> str | None:
     if column.type == ColumnType.SCORE:
         low, high = column.score_range or (0, 10)
         return f"{low}-{high}"
-    if column.type == ColumnType.TEXT and values:
-        targets = sorted({v for v in values.values() if v})
-        return "|".join(targets) if 0 < len(targets) <= 6 else "your value"
-    return None
+    return None  # a free text column: a value map there renames, the rest stays
 
 
-def unknown_cells(column: Column, values: dict[str, str], text: pl.Expr, typed: pl.Expr) -> pl.Expr:
+def unknown_cells(column: Column, text: pl.Expr, typed: pl.Expr) -> pl.Expr:
     """True where a vocabulary column's cell is a value crmkpi does not know.
     ``text`` is the cleaned cell after the value map, ``typed`` its value as
     the column's type reads it (a vocabulary's normalised word)."""
     if column.vocabulary:
         return typed.is_not_null() & ~typed.is_in(list(column.vocabulary))
-    if column.type == ColumnType.SCORE:  # a label; a number that is no score is an error
-        return text.is_not_null() & ~is_number(text)
-    targets = [value_key(v) for v in values.values() if v]
-    return text.is_not_null() & ~value_keys(text).is_in(targets)
+    # A score's label; a number that is no score is an error (validation.py).
+    return text.is_not_null() & ~is_number(text)
 
 
 def unknown_warning(table: str, unknown: Unknown) -> str:
