@@ -28,6 +28,7 @@ from crmkpi.presets import ColumnSource
 from crmkpi.schema import LoadedTable
 from crmkpi.sources.loaders import ROW
 from crmkpi.sources.mapping import Mapping
+from crmkpi.sources.vocabulary import from_json, to_json, unknown_warning
 
 MARK = "crmkpi.table"
 FORMAT = "1"
@@ -70,6 +71,7 @@ def write_converted(loaded: LoadedTable, folder: Path, timezone: str) -> Written
         "crmkpi.rows": str(loaded.rows),
         "crmkpi.skipped": json.dumps(loaded.skipped_by_reason),
         "crmkpi.latest": loaded.latest.isoformat() if loaded.latest else "",
+        "crmkpi.unknown": to_json(loaded.unknown),
     }
     path = folder / f"{loaded.name}.parquet"
     frame = loaded.frame
@@ -117,6 +119,7 @@ def load_converted(path: Path, meta: dict[str, str], timezone: str) -> LoadedTab
     ]
     frame = scan.select(ROW, *columns).with_columns(zone_fix)
     skipped: dict[str, int] = json.loads(meta.get("crmkpi.skipped") or "{}")
+    unknown = from_json(meta.get("crmkpi.unknown", ""))  # still missing: still unavailable
     return LoadedTable(
         name=table.name,
         path=path,
@@ -128,8 +131,9 @@ def load_converted(path: Path, meta: dict[str, str], timezone: str) -> LoadedTab
         skipped=sum(skipped.values()),
         skipped_by_reason=skipped,
         latest=date.fromisoformat(meta["crmkpi.latest"]) if meta.get("crmkpi.latest") else None,
-        warnings=(),
+        warnings=tuple(unknown_warning(table.name, u) for u in unknown),
         problems=(),
+        unknown=unknown,
     )
 
 

@@ -30,6 +30,7 @@ from crmkpi.sources.history import drop_repeated_stages
 from crmkpi.sources.loaders import ROW, RawTable, open_table
 from crmkpi.sources.query import SELF, query_table
 from crmkpi.sources.stages import wide_stage_mapping, wide_stage_table
+from crmkpi.sources.vocabulary import unknown_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +264,9 @@ def _wide_stages(
 
 def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) -> str | None:
     """Why ``kpi`` cannot be computed from these inputs at all, or None.
-    ``extra`` lists more ``table.column`` needs (a custom filter's columns)."""
+    ``extra`` lists more ``table.column`` needs (a custom filter's columns).
+    A column it reads that holds values crmkpi does not know is a reason too
+    (``vocabulary.py``): the whole table's, whichever rows a period counts."""
     for table in kpi.tables:
         if table in inputs.absent:
             return inputs.absent[table]
@@ -271,7 +274,19 @@ def unavailable_reason(kpi: Kpi, inputs: Inputs, extra: tuple[str, ...] = ()) ->
         table, column = needed.split(".")
         if column not in inputs.loaded[table].columns:
             return f"{table} has no {column} column"
+    for read in (*kpi.columns, *extra, *kpi.reads):
+        reason = unknown_values_reason(inputs, *read.split("."))
+        if reason is not None:
+            return reason
     return None
+
+
+def unknown_values_reason(inputs: Inputs, table: str, column: str) -> str | None:
+    """Why a KPI that reads ``table.column`` is unavailable: the column holds
+    values crmkpi does not know (read as missing); None when it holds none."""
+    loaded = inputs.loaded.get(table)
+    found = next((u for u in loaded.unknown if u.column == column), None) if loaded else None
+    return unknown_reason(table, found) if found is not None else None
 
 
 def input_warnings(inputs: Inputs) -> tuple[str, ...]:

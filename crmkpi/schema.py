@@ -18,11 +18,19 @@ import polars as pl
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError, Problem
-from crmkpi.problems import EXAMPLES_PER_CHECK, by_reason, examples_of, flag, problems_in
+from crmkpi.problems import (
+    EXAMPLES_PER_CHECK,
+    by_reason,
+    column_label,
+    examples_of,
+    flag,
+    problems_in,
+)
 from crmkpi.sources.cells import CellRules, add_minutes, map_values
 from crmkpi.sources.fallback import TEXT, VALUE, Parser, clean_cells, cleaned_and_parsed
 from crmkpi.sources.loaders import ROW, SOURCE_COLUMN, SOURCE_ROW, RawTable, read_error
 from crmkpi.sources.mapping import Mapping, kept_rows, resolve_mapping, text_column
+from crmkpi.sources.vocabulary import UNKNOWN, Unknown, choices, unknown_cells, unknown_warning
 from crmkpi.validation import (
     TYPED,
     Check,
@@ -71,6 +79,9 @@ class LoadedTable:
     warnings: tuple[str, ...]
     problems: tuple[Problem, ...]
     left_out: int = 0  # rows ``keep`` says are not the table's
+    # Vocabulary columns with values crmkpi does not know (read as missing):
+    # the KPIs that read such a column are unavailable (``vocabulary.py``).
+    unknown: tuple[Unknown, ...] = ()
 
 
 def load_table(
@@ -148,7 +159,7 @@ def _validated(
     """
     file = raw.path.name
     mapping = {c: resolved.header(c) for c in resolved.columns}
-    flagged, checks = _flagged_frame(raw, table, resolved, rules, ctx, gated)
+    flagged, checks, vocabulary = _flagged_frame(raw, table, resolved, rules, ctx, gated)
     plan = _typed_table(flagged, checks, table, mapping, ctx.lenient)
     # Streaming: the typed rows are not kept in memory but written to the
     # spill folder (or, without one, read again by each KPI query; freshness
@@ -159,12 +170,17 @@ def _validated(
     else:
         kept_or_latest = _latest(plan, table, mapping) if ctx.streaming else plan
     try:
-        counts, examples, collected, *left_out = pl.collect_all(
+        counts, examples, collected, *extra = pl.collect_all(
             [
                 _counts(flagged, checks, table, mapping),
                 examples_of(flagged, checks),
                 kept_or_latest,
                 *([_left_out(raw, resolved)] if resolved.keep else []),  # no keep: no pass
+                *(
+                    [_unknown_values(flagged, checks, vocabulary, ctx.lenient)]
+                    if vocabulary
+                    else []
+                ),
             ],
             engine="streaming" if ctx.streaming else "auto",
         )
@@ -187,6 +203,8 @@ def _validated(
             sum(totals),
         )
     rows = int(counts["rows"][0])
+    left_out = extra[:1] if resolved.keep else []
+    unknown = _unknown(extra[-1], vocabulary, mapping) if vocabulary else ()
     loaded = LoadedTable(
         name=table.name,
         path=raw.path,
@@ -198,18 +216,25 @@ def _validated(
         skipped=int(counts["bad_rows"][0]) if ctx.lenient else 0,
         skipped_by_reason=by_reason(checks, totals),
         latest=latest[0, 0],
-        warnings=_footer_warning(raw, table.name) + _warnings(counts, table.name),
+        warnings=(
+            _footer_warning(raw, table.name)
+            + _warnings(counts, table.name)
+            + tuple(unknown_warning(table.name, u) for u in unknown)
+        ),
         problems=problems,
         left_out=int(left_out[0]["left_out"][0]) if left_out else 0,
+        unknown=unknown,
     )
     return loaded, maybe_short
 
 
 def _flagged_frame(
     raw: RawTable, table: Table, mapping: Mapping, rules: CellRules, ctx: LoadContext, gated: bool
-) -> tuple[pl.LazyFrame, list[Check]]:
+) -> tuple[pl.LazyFrame, list[Check], dict[str, str]]:
     """Text and typed columns side by side, plus one Boolean per check (a
-    gated check's is false: its gate is counted instead, ``_counts``)."""
+    gated check's is false: its gate is counted instead, ``_counts``), and
+    the vocabulary columns (each with what its values may be mapped to),
+    whose unknown cells are typed as missing and marked ``UNKNOWN + c``."""
     names = raw.frame.collect_schema().names()
     where = [c for c in (SOURCE_ROW, SOURCE_COLUMN) if c in names]
     direct = raw_parsed(table, mapping, rules)
@@ -241,6 +266,19 @@ def _flagged_frame(
         add_minutes(pl.col(TYPED + after), pl.col(c), rules).alias(TYPED + c)
         for c, after in minutes.items()
     )
+    vocabulary = {
+        c: choice
+        for c in mapping.columns
+        if (choice := choices(table.column(c), mapping.values.get(c, {}))) is not None
+    }
+    if vocabulary:
+        typed = typed.with_columns(
+            unknown_cells(table.column(c), pl.col(c), pl.col(TYPED + c)).alias(UNKNOWN + c)
+            for c in vocabulary
+        ).with_columns(
+            pl.when(pl.col(UNKNOWN + c)).then(None).otherwise(pl.col(TYPED + c)).alias(TYPED + c)
+            for c in vocabulary
+        )
     columns = tuple(mapping.columns)
     checks = [
         _gated(check) if gated else replace(check, gate=None)
@@ -252,7 +290,40 @@ def _flagged_frame(
     flagged = typed.with_columns(
         check.bad.fill_null(False).alias(flag(i)) for i, check in enumerate(checks)
     )
-    return flagged, checks
+    return flagged, checks, vocabulary
+
+
+def _unknown_values(
+    flagged: pl.LazyFrame, checks: list[Check], vocabulary: dict[str, str], lenient: bool
+) -> pl.LazyFrame:
+    """Each vocabulary column's unknown values with their rows (in the rows
+    kept: a lenient run's skipped rows are not the table's)."""
+    if lenient and checks:
+        flagged = flagged.filter(~pl.any_horizontal([flag(i) for i in range(len(checks))]))
+    return pl.concat(
+        flagged.filter(pl.col(UNKNOWN + c))
+        .group_by(pl.col(c).alias("value"))
+        .agg(pl.len().cast(pl.Int64).alias("rows"))
+        .select(pl.lit(c).alias("column"), "value", "rows")
+        for c in vocabulary
+    )
+
+
+def _unknown(
+    found: pl.DataFrame, vocabulary: dict[str, str], mapping: dict[str, str]
+) -> tuple[Unknown, ...]:
+    """The vocabulary columns with unknown values, in the table's column order."""
+    ordered = found.sort(["rows", "value"], descending=[True, False])
+    return tuple(
+        Unknown(
+            c,
+            column_label(c, mapping) or c,
+            tuple(zip(values["value"].to_list(), values["rows"].to_list(), strict=True)),
+            choice,
+        )
+        for c, choice in vocabulary.items()
+        if (values := ordered.filter(pl.col("column") == c)).height
+    )
 
 
 def _short_flag(raw: RawTable) -> list[pl.Expr]:

@@ -10,7 +10,7 @@ parsed value.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -33,6 +33,7 @@ from crmkpi.sources.fallback import Parser, each_distinct, with_fallback
 from crmkpi.sources.loaders import FIELDS, ROW
 from crmkpi.sources.mapping import Mapping
 from crmkpi.sources.persian import to_ascii_digits
+from crmkpi.sources.vocabulary import is_number
 
 TYPED = "__t_"
 # How Excel (and every other spreadsheet) shows a long number: 1.03006E+13. The
@@ -157,8 +158,13 @@ def _type_checks(column: Column) -> list[Check]:
         case ColumnType.SCORE:
             low, high = column.score_range or (0, 10)
             outside = ~_typed(c).is_between(low, high)
+            unparsed = _unparsed(
+                column, "is not a whole number", f"a whole number from {low} to {high}"
+            )
+            if not column.required:  # a label is an unknown value, not a bad row (vocabulary.py)
+                unparsed = replace(unparsed, bad=unparsed.bad & is_number(_text(c)))
             return [
-                _unparsed(column, "is not a whole number", f"a whole number from {low} to {high}"),
+                unparsed,
                 Check(
                     c,
                     outside,
@@ -168,7 +174,7 @@ def _type_checks(column: Column) -> list[Check]:
                     f"{c} is out of range",
                 ),
             ]
-        case _ if column.vocabulary:
+        case _ if column.vocabulary and column.required:  # others: unknown is missing
             allowed = ", ".join(column.vocabulary)
             unknown = _typed(c).is_not_null() & ~_typed(c).is_in(list(column.vocabulary))
             return [

@@ -40,7 +40,7 @@ def marketing_spend(spend: pl.LazyFrame) -> pl.Expr:
 
 @define(
     "lead_generation_cost", "Lead generation cost", unit="currency", better="lower",
-    tables=("leads", "spend"),
+    tables=("leads", "spend"), reads=("spend.kind",),
     definition=(
         "Spend with date in P / new_leads. When spend has a kind column only rows with "
         "kind marketing count."
@@ -79,7 +79,7 @@ def converted_leads(
 @define(
     "lead_conversion_rate", "Lead conversion rate", unit="percent", better="higher",
     tables=_LEADS,
-    optional_tables=("deals",),
+    optional_tables=("deals",), reads=("leads.status",),
     definition=(
         "Of the leads created in P, the share that is converted: converted_at present, "
         "status converted, or a won deal carries its lead_id."

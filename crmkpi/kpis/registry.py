@@ -71,8 +71,10 @@ Compute = Callable[[Tables, "Period", KpiOptions], "pl.LazyFrame"]
 class Kpi:
     """A built-in KPI. ``tables`` must all be present; ``columns`` lists the
     optional columns it reads as ``table.column`` (absent = unavailable, with
-    that reason); ``additive`` marks flow KPIs that pacing may project;
-    ``optional_tables`` are read when present and used if they are."""
+    that reason); ``reads`` the columns it reads only when they are there;
+    ``additive`` marks flow KPIs that pacing may project; ``optional_tables``
+    are read when present and used if they are. A column of either list that
+    holds values crmkpi does not know makes the KPI unavailable."""
 
     id: str
     label: str
@@ -86,6 +88,7 @@ class Kpi:
     stats: tuple[Stat, ...] = ("mean",)
     family: str = ""
     optional_tables: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Kpi] = {}
@@ -103,6 +106,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
     additive: bool = False,
     median: bool = False,
     optional_tables: tuple[str, ...] = (),
+    reads: tuple[str, ...] = (),
 ) -> Callable[[Compute], Compute]:
     """Register the decorated function as KPI ``kpi_id``; a duplicate id fails at import."""
 
@@ -122,6 +126,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
             stats=("mean", "median") if median else ("mean",),
             family=compute.__module__.rsplit(".", 1)[-1],
             optional_tables=optional_tables,
+            reads=reads,
         )
         return compute
 

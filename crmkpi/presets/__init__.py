@@ -13,12 +13,13 @@ config's ``columns``, ``values``, ``date_format`` … win over it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crmkpi.canonical import TABLES, Table
+from crmkpi.canonical import TABLES, Column, ColumnType, Table
 from crmkpi.configkeys import children
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, read_yaml
@@ -216,7 +217,31 @@ def parse_values(doc: YamlDoc, path: KeyPath, table: str, value: Any) -> dict[st
         canonical_column(doc, (*path, column), table, column)
         expect(doc, (*path, column), mapping, dict, "a mapping of source value to canonical value")
         maps[str(column)] = {str(k): "" if v is None else str(v) for k, v in mapping.items()}
+        for key, target in maps[str(column)].items():
+            _check_target(doc, (*path, column, key), TABLES[table].column(str(column)), target)
     return maps
+
+
+def _check_target(doc: YamlDoc, path: KeyPath, column: Column, target: str) -> None:
+    """A value map's target is a value of the column: a word of its
+    vocabulary, a score in its range, or "" (missing). A target that is
+    none would read every mapped cell as an unknown value."""
+    if not target:
+        return
+    if column.vocabulary:
+        word = re.sub(r"[\s\-]+", "_", target.lower())  # as cells.normalise_vocabulary
+        if word not in column.vocabulary:
+            raise ConfigError(
+                f'{doc.where(path)}: "{target}" is not a value of {column.name} '
+                f'(one of {", ".join(column.vocabulary)}, or "" for missing)'
+            )
+    elif column.type == ColumnType.SCORE:
+        low, high = column.score_range or (0, 10)
+        if not (target.isdigit() and low <= int(target) <= high):
+            raise ConfigError(
+                f'{doc.where(path)}: "{target}" is not a value of {column.name} '
+                f'(a whole number from {low} to {high}, or "" for missing)'
+            )
 
 
 def text_list(doc: YamlDoc, path: KeyPath, value: Any) -> tuple[str, ...]:

@@ -282,8 +282,9 @@ def map_values(text: pl.Expr, values: dict[str, str]) -> pl.Expr:
 
     Keys compare as ``value_key`` does; ``*`` maps every other value (a
     preset's "else open"); without it an unmapped value passes through, for
-    the column's own check to report. An empty target means missing (Zendesk's
-    ``Offered`` satisfaction is no rating).
+    the column's own check to report (a required column's) or to be read as
+    missing (a vocabulary column's, ``vocabulary.py``). An empty target means
+    missing (Zendesk's ``Offered`` satisfaction is no rating).
     """
     if not values:
         return text

@@ -250,6 +250,7 @@ HUBSPOT = Crm(
         }
     },
     # EXPORTS.md: Existing Business is upsell only when the user says so.
-    sources={"deals": {"values": {"type": {"Existing Business": "upsell"}}}},
+    vocabulary={"deals": {"type": {"Existing Business": "upsell"}}},
+    unknown={"upsell_rate": "Existing Business", "cross_sell_rate": "Existing Business"},
     warnings=("deals: ignored the closed_at of 2 open deals (an expected close date)",),
 )

@@ -1,12 +1,15 @@
 """Zendesk Support (EXPORTS.md §5): the tickets CSV of a full export.
 
-Pitfalls written into the file: no first-reply time, only ``First reply
-time in minutes`` (calendar) next to its ``… within business hours`` twin
-(smaller, and wrong to add); resolution durations in minutes and
-``Resolution time`` in hours that must not be read; ``Assigned at`` and
-``Initially assigned at`` timestamps that are no reply; satisfaction as
-``Good``/``Bad`` with ``Offered``/``Unoffered`` meaning no rating; the
-organization when there is one, else the requester id.
+Statuses, priorities and satisfaction values are Zendesk's standard lists
+(New, Open, Pending, On-hold, Solved, Closed; Low, Normal, High, Urgent;
+Offered, Unoffered, Good, Bad). Pitfalls written into the file: no
+first-reply time, only ``First reply time in minutes`` (calendar) next to
+its ``… within business hours`` twin (smaller, and wrong to add);
+resolution durations in minutes and ``Resolution time`` in hours that must
+not be read; ``Assigned at`` and ``Initially assigned at`` timestamps that
+are no reply; satisfaction as ``Good``/``Bad`` with ``Offered``/
+``Unoffered`` meaning no rating; the organization when there is one, else
+the requester id.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from _preset_kit import Crm, rows, write_export
 # rated among October's resolved: 1041 Good, 1042 Bad → CSAT 1/2.
 TICKETS = rows(
     "ticket_id created_at first_response_at resolved_at status priority channel agent customer_id csat",
+    # July, before every period: On-hold and New complete Zendesk's statuses (backlog only).
+    ("1038", "2026-07-14 10:00", "2026-07-14 10:30", None, "On-hold", "Normal", "Mail", "Lena Voss", "Acme", None),
+    ("1039", "2026-07-20 09:00", None, None, "New", "Low", "Chat", "Omar Said", "Birch", None),
     ("1041", "2026-10-01 08:30", "2026-10-01 09:12", "2026-10-01 15:00", "Closed", "Normal", "Mail", "Lena Voss", "Acme", "5"),
     ("1042", "2026-10-03 22:10", "2026-10-04 07:40", "2026-10-06 12:00", "Solved", "High", "Web Form", "Omar Said", "Birch", "1"),
     ("1043", "2026-10-14 11:00", "2026-10-14 11:05", "2026-10-20 09:30", "Closed", "Low", "Mail", "Lena Voss", "48213001", None),
@@ -98,5 +104,6 @@ ZENDESK = Crm(
         ("first_response_hours", "2026-10"): (42 / 60 + 9.5 + 5 / 60) / 3,
         ("csat", "2026-10"): 1 / 2,
         ("csat", "2026-11"): 1.0,  # 1045 Good; 1047 only Offered
+        ("open_tickets", "2026-10"): 3,  # 1038, 1039 (July) and 1044
     },
 )

@@ -140,6 +140,7 @@ ZOHO = Crm(
             "Negotiation/Review": 0.9,
         }
     },
-    sources={"deals": {"values": {"type": {"Existing Business": "upsell"}}}},
+    vocabulary={"deals": {"type": {"Existing Business": "upsell"}}},
+    unknown={"upsell_rate": "Existing Business", "cross_sell_rate": "Existing Business"},
     warnings=("deals: ignored the closed_at of 3 open deals (an expected close date)",),
 )

@@ -136,12 +136,25 @@ def test_headers_two_presets_fit_equally_are_an_error(tmp_path: Path) -> None:
 
 
 def test_existing_business_is_not_guessed(tmp_path: Path) -> None:
+    # Deals 105, 106 and 109 are Existing Business: their type is missing, the
+    # KPIs that read it say why, and every other KPI is as the data says.
     folder = _deals_folder(tmp_path, deals_export(DEALS, DEAL_STAGES))
-    with pytest.raises(DataError) as caught:
-        _report(folder, {})
-    assert {(p.row, p.column, p.value) for p in caught.value.problems} == {
-        (row, "Deal Type (type)", "Existing Business") for row in (6, 7, 10)
-    }
+    kpis = ("revenue", "win_rate", "upsell_rate", "cross_sell_rate")
+    report = _report(folder, {}, kpis)
+    assert _value(report, "revenue") == pytest.approx(3400.5 + 2500 + 800)
+    assert _value(report, "win_rate") == pytest.approx(3 / 4)
+    reason = (
+        'deals.type has a value crmkpi does not know: "Existing Business" (3 rows); '
+        "map it in sources.deals.values"
+    )
+    for kpi in ("upsell_rate", "cross_sell_rate"):
+        result = next(r for r in report.kpis if r.spec.id == kpi)
+        assert (result.current.value, result.current.reason) == (None, reason)
+    assert report.warnings[-1] == (
+        "deals: Deal Type (type) has a value crmkpi does not know, read as missing: "
+        '"Existing Business" (3 rows); say what it means in the config\'s sources.deals: '
+        'values: {type: {"Existing Business": <new|upsell|cross_sell|renewal>}}'
+    )
     assert _value(_report(folder, CONFIRMED, ("upsell_rate",)), "upsell_rate") == pytest.approx(
         1 / 3
     )

@@ -122,3 +122,49 @@ def test_a_gregorian_looking_day_in_a_jalali_column_is_read_as_gregorian(tmp_pat
     # Only the impossible Jalali month is a problem, reported as the file writes it.
     assert 'row 3, column تاریخ ایجاد (created_at): "1403/13/01" is not a date' in result.stderr
     assert "row 2" not in result.stderr
+
+
+def test_a_didar_deal_type_no_map_knows_is_named_not_guessed(tmp_path: Path) -> None:
+    # The preset knows جدید (new), ارتقا (upsell), تمدید (renewal) …; "قدیمی"
+    # ("old") could mean any of them: upsell and cross-sell rates say so, the
+    # other KPIs are the canonical ones (statuses موفق/ناموفق/جاری as ever).
+    canonical, didar = tmp_path / "canonical", tmp_path / "didar"
+    canonical.mkdir()
+    didar.mkdir()
+    (canonical / "deals.csv").write_text(
+        "deal_id,created_at,status,closed_at,amount,customer_id,type\n"
+        "1,2024-09-22,won,2024-10-06,100,A,new\n"
+        "2,2024-09-25,won,2024-10-10,200,B,upsell\n"
+        "3,2024-10-01,lost,2024-10-21,,C,renewal\n"
+        "4,2024-10-05,won,2024-10-25,400,D,upsell\n"
+        "5,2024-10-06,open,,50,A,new\n",
+        encoding="utf-8",
+    )
+    (didar / "خروجی معاملات.csv").write_text(
+        "کد,تاریخ ایجاد,وضعیت معامله,تاریخ انجام معامله,مبلغ,نام مشتری,نوع معامله\n"
+        "۱,1403/07/01,موفق,1403/07/15,100,A,جدید\n"
+        "۲,1403/07/04,موفق,1403/07/19,200,B,ارتقا\n"
+        "۳,1403/07/10,ناموفق,1403/07/30,,C,تمدید\n"
+        "۴,1403/07/14,موفق,1403/08/04,400,D,قدیمی\n"
+        "۵,1403/07/15,جاری,,50,A,جدید\n",
+        encoding="utf-8",
+    )
+    kpis = (
+        "kpis: [won_deals, revenue, win_rate, open_pipeline_value, upsell_rate, cross_sell_rate]\n"
+    )
+    plain = {k["id"]: k for k in _report(canonical, kpis, "2024-10")["kpis"]}  # type: ignore[attr-defined]
+    persian = _report(didar, kpis, "2024-10")
+    theirs = {k["id"]: k for k in persian["kpis"]}  # type: ignore[attr-defined]
+    for kpi in ("won_deals", "revenue", "win_rate", "open_pipeline_value"):
+        assert theirs[kpi]["value"] == pytest.approx(plain[kpi]["value"]), kpi
+    assert plain["win_rate"]["value"] == pytest.approx(3 / 4)  # won 1, 2, 4; lost 3
+    reason = (
+        'deals.type has a value crmkpi does not know: "قدیمی" (1 row); '
+        "map it in sources.deals.values"
+    )
+    for kpi in ("upsell_rate", "cross_sell_rate"):
+        assert (theirs[kpi]["value"], theirs[kpi]["reason"]) == (None, reason)
+    mapped = kpis + "sources: {deals: {values: {type: {قدیمی: upsell}}}}\n"
+    confirmed = {k["id"]: k["value"] for k in _report(didar, mapped, "2024-10")["kpis"]}  # type: ignore[attr-defined]
+    assert confirmed["upsell_rate"] == pytest.approx(plain["upsell_rate"]["value"])
+    assert confirmed["upsell_rate"] == pytest.approx(2 / 3)  # B and D of A, B, D
