@@ -77,9 +77,34 @@ def persian_files(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     become ``۱۴۰۵/۰۷/۰۱``, datetimes ``۱۴۰۵/۰۷/۰۱ ۱۴:۳۰:۰۵`` (seconds kept: first
     response hours must equal the Gregorian file's), amounts ``۳٬۷۲۹٫۸۹``.
     """
+    tables = _keyed_by_name(tables)
     tables = {name: frame.with_columns(_on_tehran_clock(frame)) for name, frame in tables.items()}
     days = jalali_days(pl.concat([_days(frame) for frame in tables.values()]))
     return {file_name(name): _persian_table(name, frame, days) for name, frame in tables.items()}
+
+
+def _keyed_by_name(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every ``customer_id`` as the customer's name, the key Didar's deals and
+    tickets exports carry (the didar preset keys customers by it). A name
+    that repeats gets `` (2)``, `` (3)`` … in id order, so each names one
+    customer; the customers file keeps the code as an attribute (``کد``). A
+    customers table without names is named by its codes."""
+    customers = tables.get("customers")
+    if customers is None:
+        return tables
+    if "name" not in customers.columns:
+        customers = customers.with_columns(pl.col("customer_id").alias("name"))
+    repeat = pl.col("name").cum_count().over("name")
+    unique = pl.when(repeat > 1).then(pl.format("{} ({})", "name", repeat)).otherwise("name")
+    customers = customers.with_columns(unique.alias("name"))
+    codes, names = customers["customer_id"], customers["name"]
+    keyed = {
+        table: frame.with_columns(pl.col("customer_id").replace(codes, names))
+        if "customer_id" in frame.columns
+        else frame
+        for table, frame in tables.items()
+    }
+    return {**keyed, "customers": customers}
 
 
 def jalali_days(days: pl.Series) -> pl.DataFrame:
