@@ -6,10 +6,11 @@ the Jalali folder and the Gregorian one hold the same business and give the
 same KPI values. Customers, deals and tickets become Didar exports (the
 didar preset reads them as they are: Persian headers, Jalali dates on the
 Tehran wall clock, Persian digits, ``٬``/``٫`` in amounts, Persian status and
-stage words). Leads, surveys, spend and deal stages, which Didar does not
-export, keep canonical headers but are written the same Persian way; the
-config from ``jalali_config`` declares them ``calendar: jalali`` and maps
-their Persian status words back.
+stage words), and every customer_id is the customer's name, the key
+those exports share (``_keyed_by_name``). Leads, surveys, spend and deal
+stages, which Didar does not export, keep canonical headers but are written
+the same Persian way; the config from ``jalali_config`` declares them
+``calendar: jalali`` and maps their Persian status words back.
 
 Amounts stay in the sample's unit, read as Toman (amount_factor 1): a Rial
 file would need a factor of 0.1, and ``x * 0.1`` does not give back ``x / 10``
