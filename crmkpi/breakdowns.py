@@ -36,19 +36,90 @@ def grouped_tables(
     """Each table with a ``__group`` column for ``dimension``, and, for the
     tables that cannot reach it, why."""
     customers = frames.get("customers")
-    has_customer_dim = customers is not None and dimension in columns.get("customers", ())
     grouped: dict[str, pl.LazyFrame] = {}
     unreachable: dict[str, str] = {}
     for table, frame in frames.items():
         own = own_column(table, dimension)
         if own in columns[table]:
             grouped[table] = frame.with_columns(pl.col(own).cast(pl.String).alias(GROUP))
-        elif customers is not None and has_customer_dim and "customer_id" in columns[table]:
+        elif customers is not None and joins_customers(table, dimension, columns):
             keys = customers.select("customer_id", pl.col(dimension).cast(pl.String).alias(GROUP))
             grouped[table] = frame.join(keys, on="customer_id", how="left", maintain_order="left")
         else:
             unreachable[table] = _why_unreachable(table, own, dimension, columns[table])
     return grouped, unreachable
+
+
+def joins_customers(table: str, dimension: str, columns: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether ``table`` reaches ``dimension`` through its customer (it has no
+    column of its own for it; customers has one; it has ``customer_id``)."""
+    return (
+        table != "customers"
+        and own_column(table, dimension) not in columns[table]
+        and dimension in columns.get("customers", ())
+        and "customer_id" in columns[table]
+    )
+
+
+MIN_FOUND = 0.9
+"""The share of a table's keyed rows that must find their customer before a
+breakdown through customers is trusted without a warning."""
+
+
+def key_matches(
+    frames: Mapping[str, pl.LazyFrame],
+    columns: Mapping[str, tuple[str, ...]],
+    dimensions: tuple[str, ...],
+) -> pl.LazyFrame | None:
+    """One row per table that reaches a dimension through its customer:
+    ``table``, ``dimensions`` (those it reaches so), ``keyed`` (rows with a
+    customer_id), ``found`` (of them, rows whose customer_id customers has),
+    ``lost`` (a key that finds no customer) and ``known`` (a customers key).
+    None when no table joins customers."""
+    customers = frames.get("customers")
+    if customers is None:
+        return None
+    keys = customers.select(
+        pl.col("customer_id").drop_nulls().unique(), pl.lit(True).alias("__found")
+    )
+    known = customers.select(pl.col("customer_id").drop_nulls().first().alias("known"))
+    rows = []
+    for table, frame in frames.items():
+        reached = [d for d in dimensions if joins_customers(table, d, columns)]
+        if not reached:
+            continue
+        ids = frame.select(pl.col("customer_id").cast(pl.String)).drop_nulls()
+        found = pl.col("__found").is_not_null()
+        match = ids.join(keys, on="customer_id", how="left").select(
+            pl.lit(table).alias("table"),
+            pl.lit(", ".join(reached)).alias("dimensions"),
+            pl.len().alias("keyed"),
+            found.sum().alias("found"),
+            pl.col("customer_id").filter(~found).first().alias("lost"),
+        )
+        rows.append(match.join(known, how="cross"))
+    return pl.concat(rows) if rows else None
+
+
+def key_warnings(matches: pl.DataFrame, customers_file: str) -> tuple[str, ...]:
+    """A warning per table of ``key_matches`` fewer than ``MIN_FOUND`` of whose
+    keyed rows find their customer: the share, an example key from each side,
+    and what it does to the breakdowns (SPEC: nothing is lost silently)."""
+    warnings = []
+    for row in matches.iter_rows(named=True):
+        keyed, found = row["keyed"], row["found"]
+        if not keyed or found >= MIN_FOUND * keyed:
+            continue
+        share = 100 * found // keyed  # floored: "only 89%" is never a rounded 90%
+        known = f', customers has "{row["known"]}"' if row["known"] is not None else ""
+        dims = " and ".join(row["dimensions"].split(", "))
+        warnings.append(
+            f"{row['table']}: only {share}% of rows with a customer_id ({found} of {keyed}) "
+            f"find their customer in {customers_file} "
+            f'({row["table"]} has "{row["lost"]}"{known}); '
+            f"breakdowns by {dims} put the rest in (none)"
+        )
+    return tuple(warnings)
 
 
 def _why_unreachable(table: str, own: str, dimension: str, columns: tuple[str, ...]) -> str:

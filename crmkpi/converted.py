@@ -59,13 +59,20 @@ def dtype_of(kind: ColumnType, timezone: str) -> pl.DataType:
             return pl.String()
 
 
+STORED_ZONE = "UTC"
+"""Date-times are stored as instants in UTC; a report converts them to its zone."""
+
+
 def write_converted(loaded: LoadedTable, folder: Path, timezone: str) -> Written:
     """``loaded`` as ``folder/<table>.parquet``, written atomically. A table
-    kept lazy (``--engine streaming``) is streamed to the file, never held whole."""
+    kept lazy (``--engine streaming``) is streamed to the file, never held whole.
+    Date-times are stored in UTC (the same instants); dates as the run took
+    them, in ``timezone`` (the report's, recorded as ``crmkpi.date_zone``)."""
     meta = {
         MARK: loaded.name,
         "crmkpi.format": FORMAT,
-        "crmkpi.timezone": timezone,
+        "crmkpi.timezone": STORED_ZONE,
+        "crmkpi.date_zone": timezone,
         "crmkpi.source": loaded.path.name,
         "crmkpi.preset": loaded.preset,
         "crmkpi.rows": str(loaded.rows),
@@ -74,7 +81,12 @@ def write_converted(loaded: LoadedTable, folder: Path, timezone: str) -> Written
         "crmkpi.unknown": to_json(loaded.unknown),
     }
     path = folder / f"{loaded.name}.parquet"
-    frame = loaded.frame
+    table = TABLES[loaded.name]
+    frame = loaded.frame.with_columns(
+        pl.col(c).dt.convert_time_zone(STORED_ZONE)
+        for c in loaded.columns
+        if table.column(c).type == ColumnType.DATETIME
+    )
     if isinstance(frame, pl.LazyFrame):
         replace_atomically(path, lambda tmp: frame.sink_parquet(tmp, metadata=meta))
     else:

@@ -16,7 +16,15 @@ from tempfile import TemporaryDirectory
 import polars as pl
 
 from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section
-from crmkpi.breakdowns import GROUP, group_values, grouped_tables, sort_groups, unreachable_reason
+from crmkpi.breakdowns import (
+    GROUP,
+    group_values,
+    grouped_tables,
+    key_matches,
+    key_warnings,
+    sort_groups,
+    unreachable_reason,
+)
 from crmkpi.canonical import TABLES
 from crmkpi.config import Config
 from crmkpi.custom import evaluate, formula_refs
@@ -271,6 +279,17 @@ def compute_breakdowns(
     )
 
 
+def customer_key_warnings(inputs: Inputs, dimensions: tuple[str, ...]) -> tuple[str, ...]:
+    """Warnings for the tables whose rows mostly find no customer, when a
+    breakdown reaches them through their customer (``breakdowns.key_matches``)."""
+    customers = inputs.loaded.get("customers")
+    if not dimensions or customers is None:
+        return ()
+    columns = {name: tuple(t.columns) for name, t in inputs.loaded.items()}
+    plan = key_matches(inputs.frames(), columns, dimensions)
+    return () if plan is None else key_warnings(plan.collect(), customers.path.name)
+
+
 def _breakdown(
     dim: str,
     specs: tuple[KpiSpec, ...],
@@ -379,7 +398,7 @@ def _run_report(
         comparisons=comparisons,
         kpis=results,
         inputs=tuple(summary(t) for t in inputs.loaded.values()),
-        warnings=input_warnings(inputs),
+        warnings=input_warnings(inputs) + customer_key_warnings(inputs, dimensions),
         trend=history,
         breakdowns=breakdowns,
         sections=sections,

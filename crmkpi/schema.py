@@ -47,7 +47,8 @@ _PARSED = "__parsed_"
 
 @dataclass(frozen=True, slots=True)
 class LoadContext:
-    """Run-wide settings that decide how cells are read and checked."""
+    """Run-wide settings that decide how cells are read and checked.
+    ``timezone`` is the report's: every instant is converted to it."""
 
     timezone: str = "UTC"
     currency: str | None = None
@@ -102,6 +103,7 @@ def load_table(
         excel=raw.is_excel,
         amount_factor=source.amount_factor,
         calendar=resolved.calendar,
+        report_zone=ctx.timezone,
     )
     if raw.recount is not None:  # a delimited file whose fields are not counted yet
         # A file whose first lines end with an empty field will be counted:

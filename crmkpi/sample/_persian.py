@@ -6,10 +6,11 @@ the Jalali folder and the Gregorian one hold the same business and give the
 same KPI values. Customers, deals and tickets become Didar exports (the
 didar preset reads them as they are: Persian headers, Jalali dates on the
 Tehran wall clock, Persian digits, ``٬``/``٫`` in amounts, Persian status and
-stage words). Leads, surveys, spend and deal stages, which Didar does not
-export, keep canonical headers but are written the same Persian way; the
-config from ``jalali_config`` declares them ``calendar: jalali`` and maps
-their Persian status words back.
+stage words), and every customer_id is the customer's name, the key
+those exports share (``_keyed_by_name``). Leads, surveys, spend and deal
+stages, which Didar does not export, keep canonical headers but are written
+the same Persian way; the config from ``jalali_config`` declares them
+``calendar: jalali`` and maps their Persian status words back.
 
 Amounts stay in the sample's unit, read as Toman (amount_factor 1): a Rial
 file would need a factor of 0.1, and ``x * 0.1`` does not give back ``x / 10``
@@ -77,9 +78,34 @@ def persian_files(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     become ``۱۴۰۵/۰۷/۰۱``, datetimes ``۱۴۰۵/۰۷/۰۱ ۱۴:۳۰:۰۵`` (seconds kept: first
     response hours must equal the Gregorian file's), amounts ``۳٬۷۲۹٫۸۹``.
     """
+    tables = _keyed_by_name(tables)
     tables = {name: frame.with_columns(_on_tehran_clock(frame)) for name, frame in tables.items()}
     days = jalali_days(pl.concat([_days(frame) for frame in tables.values()]))
     return {file_name(name): _persian_table(name, frame, days) for name, frame in tables.items()}
+
+
+def _keyed_by_name(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every ``customer_id`` as the customer's name, the key Didar's deals and
+    tickets exports carry (the didar preset keys customers by it). A name
+    that repeats gets `` (2)``, `` (3)`` … in id order, so each names one
+    customer; the customers file keeps the code as an attribute (``کد``). A
+    customers table without names is named by its codes."""
+    customers = tables.get("customers")
+    if customers is None:
+        return tables
+    if "name" not in customers.columns:
+        customers = customers.with_columns(pl.col("customer_id").alias("name"))
+    repeat = pl.col("name").cum_count().over("name")
+    unique = pl.when(repeat > 1).then(pl.format("{} ({})", "name", repeat)).otherwise("name")
+    customers = customers.with_columns(unique.alias("name"))
+    codes, names = customers["customer_id"], customers["name"]
+    keyed = {
+        table: frame.with_columns(pl.col("customer_id").replace(codes, names))
+        if "customer_id" in frame.columns
+        else frame
+        for table, frame in tables.items()
+    }
+    return {**keyed, "customers": customers}
 
 
 def jalali_days(days: pl.Series) -> pl.DataFrame:

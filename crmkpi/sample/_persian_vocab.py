@@ -35,7 +35,7 @@ The other tables keep their canonical file name and headers (``leads.csv``)."""
 
 HEADERS: dict[str, Words] = {
     "customers": {
-        "customer_id": "شناسه مشتری",
+        "customer_id": "کد",  # the code: an attribute (customers are keyed by name)
         "created_at": "تاریخ ایجاد",
         "churned_at": "تاریخ ریزش",
         "name": "نام مشتری",
@@ -50,7 +50,7 @@ HEADERS: dict[str, Words] = {
         "status": "وضعیت معامله",
         "closed_at": "تاریخ انجام معامله",
         "amount": "مبلغ",
-        "customer_id": "شناسه مشتری",
+        "customer_id": "نام مشتری",  # the customer's name: the key (see _persian._keyed_by_name)
         "lead_id": "شناسه سرنخ",
         "stage": "مرحله کاریز",
         "type": "نوع معامله",
@@ -63,7 +63,7 @@ HEADERS: dict[str, Words] = {
         "created_at": "تاریخ ایجاد",
         "first_response_at": "تاریخ اولین پاسخ",
         "resolved_at": "تاریخ بسته شدن",
-        "customer_id": "شناسه مشتری",
+        "customer_id": "نام مشتری",
         "status": "وضعيت",  # Arabic ي, as some keyboards write it
         "priority": "اولویت",
         "channel": "کانال",

@@ -18,8 +18,8 @@ from crmkpi.sources.fallback import Parser, each_distinct
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
     INVISIBLE_MARKS,
-    parse_jalali_date,
     parse_jalali_datetime,
+    parse_jalali_day,
     to_ascii_digits,
 )
 
@@ -43,9 +43,11 @@ DATETIME_EXPECTED = "a date-time like 2026-10-05T14:30:00 or 2026-10-05 14:30+02
 
 @dataclass(frozen=True, slots=True)
 class CellRules:
-    """How a source writes its cells: zone for naive/offset times, extra date
-    formats (tried in order after ISO), the decimal mark, whether it is a workbook (Excel serial dates),
-    and a factor applied to amounts (e.g. 0.1 for Rial → Toman)."""
+    """How a source writes its cells: the zone its naive times are local to
+    (``timezone``), extra date formats (tried in order after ISO), the decimal
+    mark, whether it is a workbook (Excel serial dates), and a factor applied
+    to amounts (e.g. 0.1 for Rial → Toman). ``report_zone`` is the zone every
+    instant is converted to before its day is taken (None: ``timezone``)."""
 
     timezone: str = "UTC"
     date_format: tuple[str, ...] = ()
@@ -53,15 +55,22 @@ class CellRules:
     excel: bool = False
     amount_factor: float = 1.0
     calendar: str = "gregorian"
+    report_zone: str | None = None
 
     @property
     def persian(self) -> bool:
         """A Jalali source writes Persian digits too (EXPORTS.md §8)."""
         return self.calendar == "jalali"
 
+    @property
+    def zone(self) -> str:
+        """The zone parsed instants are in, and the dates of date-times taken in."""
+        return self.report_zone or self.timezone
 
-def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(day text, naive datetime, offset in minutes or null) of ISO text."""
+
+def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(day text, naive datetime, offset in minutes or null, whether a time
+    or an offset is written) of ISO text."""
     groups = text.str.extract_groups(_ISO)
     day = groups.struct.field("1")
     stamp = pl.concat_str(
@@ -80,7 +89,8 @@ def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         offset_text.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
         + offset_text.str.slice(3, 2).cast(pl.Int64, strict=False)
     ) * sign
-    return day, naive, minutes
+    timed = groups.struct.field("2").is_not_null() | minutes.is_not_null()
+    return day, naive, minutes, timed
 
 
 def _excel_serial(text: pl.Expr) -> pl.Expr:
@@ -90,25 +100,64 @@ def _excel_serial(text: pl.Expr) -> pl.Expr:
     return pl.lit(_EXCEL_EPOCH).cast(pl.Datetime("us")) + pl.duration(microseconds=micros)
 
 
-def _localise(naive: pl.Expr, offset_minutes: pl.Expr, timezone: str) -> pl.Expr:
-    """Offset times converted to ``timezone``; naive times taken as local there
-    (a DST gap gives null: a data error; a DST fold takes the earlier instant)."""
+def _localise(naive: pl.Expr, offset_minutes: pl.Expr, timed: pl.Expr, rules: CellRules) -> pl.Expr:
+    """Instants in ``rules.zone``: an offset time keeps its instant; a naive
+    cell is read as ``_instant`` reads it."""
     from_offset = (
         (naive - pl.duration(minutes=offset_minutes.fill_null(0)))
         .dt.replace_time_zone("UTC")
-        .dt.convert_time_zone(timezone)
+        .dt.convert_time_zone(rules.zone)
     )
-    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
-    return pl.when(offset_minutes.is_not_null()).then(from_offset).otherwise(local)
+    instant = _instant(naive, timed, rules)
+    return pl.when(offset_minutes.is_not_null()).then(from_offset).otherwise(instant)
+
+
+def _instant(naive: pl.Expr, timed: pl.Expr, rules: CellRules) -> pl.Expr:
+    """A naive cell as an instant in ``rules.zone``. A date-time (``timed``)
+    is a wall time of the source's zone (``rules.timezone``; a DST gap gives
+    null: a data error; a DST fold takes the earlier instant); a date alone
+    is its day's first instant in ``rules.zone``, so its day never shifts."""
+    local = _local(naive, rules)
+    if rules.zone == rules.timezone:
+        return local
+    start = naive.dt.replace_time_zone(rules.zone, ambiguous="earliest", non_existent="null")
+    return pl.when(timed).then(local).otherwise(start)
+
+
+def _local(naive: pl.Expr, rules: CellRules) -> pl.Expr:
+    """Wall times of the source's zone as instants in ``rules.zone``."""
+    local = naive.dt.replace_time_zone(rules.timezone, ambiguous="earliest", non_existent="null")
+    return local if rules.zone == rules.timezone else local.dt.convert_time_zone(rules.zone)
+
+
+def _day(naive: pl.Expr, timed: pl.Expr, rules: CellRules) -> pl.Expr:
+    """The date of a naive cell in ``rules.zone``: a date-time's is the date of
+    its instant, a date alone never shifts. A wall time that never happened
+    (a DST gap) keeps the date it is written on."""
+    written = naive.dt.date()
+    if rules.zone == rules.timezone:  # the same clock: a wall time's date is its instant's
+        return written
+    return pl.coalesce(_instant(naive, timed, rules).dt.date(), written)
+
+
+def _has_time(fmt: str) -> bool:
+    return any(part in fmt for part in ("%H", "%I", "%M", "%S", "%T", "%R"))
+
+
+def _fraction(text: pl.Expr) -> pl.Expr:
+    """An Excel serial with a time of day (a fraction that is not zero)."""
+    return text.str.contains(r"\.[0-9]*[1-9]")
 
 
 def parse_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
-    """An instant in ``rules.timezone`` (tz-aware), or null. A Jalali source's
-    cells are Jalali local times; Gregorian ISO cells (years from 1700, as an
-    API writes them) are still read, since no Jalali year is that large."""
+    """An instant in ``rules.zone`` (tz-aware), or null: an offset keeps its
+    instant, a naive time is local to ``rules.timezone`` (the source's zone).
+    A Jalali source's cells are Jalali local times; Gregorian ISO cells (years
+    from 1700, as an API writes them) are still read, since no Jalali year is
+    that large."""
     if rules.persian:  # times are mostly distinct: no mapping table (see each_distinct)
         text = to_ascii_digits(text)
-        jalali = parse_jalali_datetime(text, rules.timezone)
+        jalali = parse_jalali_datetime(text, rules.timezone, rules.zone)
         return pl.coalesce(jalali, parse_datetime(text, replace(rules, calendar="gregorian")))
     return datetime_parser(rules)(text)
 
@@ -118,7 +167,7 @@ def datetime_parser(rules: CellRules) -> Parser:
     return Parser(
         partial(_iso_seconds, rules=rules),
         partial(_any_datetime, rules=rules),
-        pl.Datetime("us", rules.timezone),
+        pl.Datetime("us", rules.zone),
     )
 
 
@@ -130,32 +179,32 @@ def _iso_seconds(text: pl.Expr, rules: CellRules) -> pl.Expr:
     times are nearly all distinct, and a date is parsed once per distinct
     cell already (``each_distinct``). 404k times: 0.014 s → 0.008 s."""
     naive = text.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us", cache=False)
-    local = naive.dt.replace_time_zone(rules.timezone, ambiguous="earliest", non_existent="null")
-    return pl.when(text.str.contains(_ISO_SECONDS)).then(local)
+    return pl.when(text.str.contains(_ISO_SECONDS)).then(_local(naive, rules))
 
 
 def _any_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
-    _, naive, offset = _parts(text)
-    candidates = [naive]
-    candidates.extend(
-        text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
-        for fmt in rules.date_format
-    )
+    _, naive, offset, timed = _parts(text)
+    candidates = [_localise(naive, offset, timed, rules)]
+    for fmt in rules.date_format:
+        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
+        candidates.append(_instant(parsed, pl.lit(_has_time(fmt)), rules))
     if rules.excel:
-        candidates.append(_excel_serial(text))
-    return _localise(pl.coalesce(candidates), offset, rules.timezone)
+        candidates.append(_instant(_excel_serial(text), _fraction(text), rules))
+    return pl.coalesce(candidates)
 
 
 def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
-    """A calendar date. An ISO datetime gives its date as written, or, when it
-    carries an offset, its date after conversion to ``rules.timezone``. A
-    Jalali source's cells are Jalali dates (Gregorian ISO still read)."""
+    """A calendar date. A date alone is the date written; a date-time (a
+    time, an offset or both) is an instant, and gives its date in
+    ``rules.zone`` (a naive one is local to ``rules.timezone``). A Jalali
+    source's cells are Jalali dates (Gregorian ISO still read)."""
     if rules.persian:
         gregorian = replace(rules, calendar="gregorian")
 
         def jalali(cells: pl.Expr) -> pl.Expr:
             cells = to_ascii_digits(cells)
-            return pl.coalesce(parse_jalali_date(cells), parse_date(cells, gregorian))
+            day = parse_jalali_day(cells, rules.timezone, rules.zone)
+            return pl.coalesce(day, parse_date(cells, gregorian))
 
         return each_distinct(text, jalali, pl.Date())
     return date_parser(rules)(text)
@@ -179,22 +228,24 @@ def _iso_date(text: pl.Expr) -> pl.Expr:
 
 
 def _any_date(text: pl.Expr, rules: CellRules) -> pl.Expr:
-    day, naive, offset = _parts(text)
+    day, naive, offset, timed = _parts(text)
     as_written = day.str.to_date("%Y-%m-%d", strict=False, cache=False)
     # A time part must itself be valid: "2026-10-05 25:00" is not a date.
     as_written = pl.when(naive.is_not_null()).then(as_written)
-    shifted = _localise(naive, offset, rules.timezone).dt.date()
-    candidates = [pl.when(offset.is_not_null()).then(shifted).otherwise(as_written)]
-    candidates.extend(_date_in_format(text, fmt) for fmt in rules.date_format)
+    # The instant's date; a wall time in a DST gap keeps its written date.
+    candidates = [pl.coalesce(_localise(naive, offset, timed, rules).dt.date(), as_written)]
+    candidates.extend(_date_in_format(text, fmt, rules) for fmt in rules.date_format)
     if rules.excel:
-        candidates.append(_excel_serial(text).dt.date())
+        candidates.append(_day(_excel_serial(text), _fraction(text), rules))
     return pl.coalesce(candidates)
 
 
-def _date_in_format(text: pl.Expr, fmt: str) -> pl.Expr:
-    """The date of a cell in ``fmt``; a format with a time part gives its date."""
-    if any(part in fmt for part in ("%H", "%I", "%M", "%S", "%T", "%R")):
-        return text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False).dt.date()
+def _date_in_format(text: pl.Expr, fmt: str, rules: CellRules) -> pl.Expr:
+    """The date of a cell in ``fmt``; a format with a time part gives the date
+    of its instant in ``rules.zone``."""
+    if _has_time(fmt):
+        naive = text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
+        return _day(naive, pl.lit(True), rules)
     return text.str.to_date(fmt, strict=False, cache=False)
 
 

@@ -160,27 +160,42 @@ def parse_jalali_date(text: pl.Expr) -> pl.Expr:
     return _within(_parts(text), pl.when(time_ok).then(_F("day")))
 
 
-def parse_jalali_datetime(text: pl.Expr, timezone: str) -> pl.Expr:
-    """An instant (``pl.Datetime("us", timezone)``) from Jalali text with an
-    optional ``HH:MM[:SS]`` before or after the date. Null where
+def parse_jalali_datetime(text: pl.Expr, timezone: str, zone: str | None = None) -> pl.Expr:
+    """An instant (``pl.Datetime("us", zone or timezone)``) from Jalali text
+    with an optional ``HH:MM[:SS]`` before or after the date. Null where
     ``parse_jalali_date`` is null.
 
-    The wall time is local to ``timezone`` (callers pass the source zone; for
-    Iranian CRMs ``Asia/Tehran``, which kept DST until 2022). As in ``cells.py``,
-    a written time in a spring gap is null and a repeated autumn hour takes the
-    earlier instant. A date alone is the day's first instant: 00:00, or 01:00
-    where the clocks skipped midnight (Tehran on the first day of DST, e.g.
-    1400/01/02), since the date itself is valid."""
+    A written time is a wall time of ``timezone`` (callers pass the source
+    zone; for Iranian CRMs ``Asia/Tehran``, which kept DST until 2022),
+    converted to ``zone`` (the report's). As in ``cells.py``, a written time
+    in a spring gap is null and a repeated autumn hour takes the earlier
+    instant. A date alone is its day's first instant in ``zone``, so its day
+    never shifts: 00:00, or 01:00 where the clocks skipped midnight (Tehran on
+    the first day of DST, e.g. 1400/01/02), since the date itself is valid."""
+    zone = zone or timezone
 
-    def local(naive: pl.Expr) -> pl.Expr:
-        return naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    def local(naive: pl.Expr, where: str) -> pl.Expr:
+        return naive.dt.replace_time_zone(where, ambiguous="earliest", non_existent="null")
 
     midnight = _F("day").cast(pl.Datetime("us"))
-    day_start = pl.coalesce(local(midnight), local(midnight + pl.duration(hours=1)))
-    written = local(midnight + _F("clock"))
+    day_start = pl.coalesce(local(midnight, zone), local(midnight + pl.duration(hours=1), zone))
+    written = local(midnight + _F("clock"), timezone)
+    if zone != timezone:
+        written = written.dt.convert_time_zone(zone)
     return _within(
         _parts(text), pl.when(_F("time_text").is_null()).then(day_start).otherwise(written)
     )
+
+
+def parse_jalali_day(text: pl.Expr, timezone: str, zone: str) -> pl.Expr:
+    """The date of Jalali text in ``zone`` (the report's). A date alone is the
+    date written; a date with a time is an instant (a wall time of
+    ``timezone``, the source's) and gives its date in ``zone``. A wall time
+    that never happened (a spring gap) keeps the date it is written on."""
+    day = parse_jalali_date(text)
+    if zone == timezone:  # the same clock: a wall time's date is its instant's
+        return day
+    return pl.coalesce(parse_jalali_datetime(text, timezone, zone).dt.date(), day)
 
 
 def looks_gregorian(year: pl.Expr) -> pl.Expr:

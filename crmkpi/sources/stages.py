@@ -125,9 +125,9 @@ def wide_stage_table(
 ) -> RawTable | None:
     """The deal_stages table hidden in a deals file, or None when it has no
     ``Date entered`` columns. ``deals`` is the deals file's mapping (it names
-    the id header; its date rules apply); ``kept_rows`` are the ``ROW``
-    numbers the deals table kept, so a deal skipped there (lenient runs)
-    brings no stage rows."""
+    the id header; its date rules apply); ``timezone`` is the report's;
+    ``kept_rows`` are the ``ROW`` numbers the deals table kept, so a deal
+    skipped there (lenient runs) brings no stage rows."""
     columns = stage_columns(raw.headers)
     id_source = deals.columns.get("deal_id")
     if not columns or id_source is None or not id_source.headers:
@@ -135,7 +135,10 @@ def wide_stage_table(
     if raw.recount is not None:  # a row of too many fields would fail the uncounted read
         raw = raw.recount()
     rules = CellRules(
-        timezone=deals.timezone or timezone, date_format=deals.date_format, excel=raw.is_excel
+        timezone=deals.timezone or timezone,
+        date_format=deals.date_format,
+        excel=raw.is_excel,
+        report_zone=timezone,
     )
     frame = wide_stage_rows(raw.frame, id_source.headers[0], columns, rules)
     if kept_rows is not None:

@@ -59,7 +59,7 @@ def one_date(text: str, rules: CellRules = UTC_RULES) -> date | None:
 def instants(values: list[str | None], rules: CellRules = UTC_RULES) -> list[datetime | None]:
     """Parsed datetimes as UTC instants (so a wrong offset cannot compare equal)."""
     series = apply(values, lambda e: parse_datetime(e, rules))
-    assert series.dtype == pl.Datetime("us", rules.timezone)
+    assert series.dtype == pl.Datetime("us", rules.zone)
     return [None if v is None else v.astimezone(UTC) for v in series.to_list()]
 
 
@@ -224,6 +224,71 @@ def test_dst_fold_takes_the_earlier_instant() -> None:
     value = series[0]
     assert value.astimezone(UTC) == utc(2026, 10, 25, 0, 30)
     assert value.utcoffset() == timedelta(hours=2)
+
+
+# --- one clock: the source's zone reads naive times, the report's takes days ---
+#
+# Tehran is +03:30 all year since 2022: 00:42 there is 21:12 UTC the day before.
+TEHRAN_TO_UTC = CellRules(timezone="Asia/Tehran", report_zone="UTC")
+UTC_TO_TEHRAN = CellRules(timezone="UTC", report_zone="Asia/Tehran")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-10-05T00:42:00",
+        "2026-10-05 00:42",
+        "2026-10-05T00:42:00+03:30",
+        "2026-10-04T21:12:00Z",
+    ],
+)
+def test_naive_times_are_read_in_the_source_zone_and_given_in_the_report_zone(text: str) -> None:
+    series = apply([text], lambda e: parse_datetime(e, TEHRAN_TO_UTC))
+    assert series.dtype == pl.Datetime("us", "UTC")
+    assert series[0] == utc(2026, 10, 4, 21, 12)
+
+
+def test_a_date_time_in_a_date_column_gives_its_day_in_the_report_zone() -> None:
+    # A time (or an offset) makes the cell an instant: its day is the report zone's.
+    assert dates(["2026-10-05 00:42", "2026-10-05T00:42:00+03:30"], TEHRAN_TO_UTC) == [
+        date(2026, 10, 4),
+        date(2026, 10, 4),
+    ]
+    # 21:12 UTC is 00:42 the next day in Tehran.
+    assert one_date("2026-10-04 21:12", UTC_TO_TEHRAN) == date(2026, 10, 5)
+    # Excel serial 46300.9 = 2026-10-05 21:36 UTC = 10-06 01:06 in Tehran.
+    assert one_date("46300.9", replace(UTC_TO_TEHRAN, excel=True)) == date(2026, 10, 6)
+    formats = CellRules(timezone="Asia/Tehran", report_zone="UTC", date_format=("%m/%d/%Y %H:%M",))
+    assert one_date("10/05/2026 00:42", formats) == date(2026, 10, 4)
+
+
+@pytest.mark.parametrize(
+    "rules", [TEHRAN_TO_UTC, UTC_TO_TEHRAN], ids=["Tehran->UTC", "UTC->Tehran"]
+)
+def test_a_date_alone_never_shifts(rules: CellRules) -> None:
+    assert one_date("2026-10-05", rules) == date(2026, 10, 5)
+    assert one_date("2026-10-05", replace(rules, excel=True)) == date(2026, 10, 5)
+    assert one_date("46300", replace(rules, excel=True)) == date(2026, 10, 5)
+    # In a date-time column a date alone starts its day in the report zone.
+    assert apply(["2026-10-05"], lambda e: parse_datetime(e, rules))[0].date() == date(2026, 10, 5)
+    us = replace(rules, date_format=("%m/%d/%Y",))
+    assert apply(["10/05/2026"], lambda e: parse_datetime(e, us))[0].date() == date(2026, 10, 5)
+
+
+def test_a_jalali_date_time_gives_its_day_in_the_report_zone() -> None:
+    jalali = replace(TEHRAN_TO_UTC, calendar="jalali")
+    # 1405/07/13 = 2026-10-05; 00:42 in Tehran is 21:12 UTC on 10-04.
+    persian = "1405/07/13 00:42".translate(
+        str.maketrans("0123456789", "".join(map(chr, range(0x06F0, 0x06FA))))
+    )
+    assert one_instant(persian, jalali) == utc(2026, 10, 4, 21, 12)
+    assert dates(["1405/07/13 00:42", "1405/07/13", "1405/07/13 10:00"], jalali) == [
+        date(2026, 10, 4),
+        date(2026, 10, 5),
+        date(2026, 10, 5),
+    ]
+    start = apply(["1405/07/13"], lambda e: parse_datetime(e, jalali))[0]
+    assert start == utc(2026, 10, 5)  # a date alone: its day's first instant in UTC
 
 
 @pytest.mark.parametrize(
@@ -442,18 +507,21 @@ _ISO_LIKE = st.builds(
         max_size=30,
     ),
     st.sampled_from(["UTC", BERLIN, "Asia/Tehran", "America/St_Johns"]),
+    st.sampled_from([None, "UTC", "Asia/Tehran"]),
 )
-def test_the_datetime_fast_path_never_changes_a_value(cells: list[str | None], zone: str) -> None:
+def test_the_datetime_fast_path_never_changes_a_value(
+    cells: list[str | None], source: str, zone: str | None
+) -> None:
     """parse_datetime reads plain ISO cells with one strict format and sends
     the rest to the general parser: the two must agree on every cell."""
-    rules = CellRules(timezone=zone)
+    rules = CellRules(timezone=source, report_zone=zone)
     frame = pl.DataFrame({"t": cells}, schema={"t": pl.String})
     fast = frame.select(parse_datetime(pl.col("t"), rules)).to_series()
     general = frame.select(_any_datetime(pl.col("t"), rules)).to_series()
     assert_series_equal(
         fast, general, check_names=False
     )  # not to_list: year 0 is a polars date, not a Python one
-    assert fast.dtype == pl.Datetime("us", zone)
+    assert fast.dtype == pl.Datetime("us", zone or source)
 
 
 @settings(max_examples=200, deadline=None)
@@ -469,11 +537,12 @@ def test_the_datetime_fast_path_never_changes_a_value(cells: list[str | None], z
         max_size=30,
     ),
     st.sampled_from(["UTC", BERLIN, "Pacific/Kiritimati"]),
+    st.sampled_from([None, "UTC", "Asia/Tehran"]),
 )
 def test_dates_parsed_once_per_distinct_cell_equal_each_cell_parsed(
-    cells: list[str | None], zone: str
+    cells: list[str | None], source: str, zone: str | None
 ) -> None:
-    rules = CellRules(timezone=zone, date_format=("%d/%m/%Y",))
+    rules = CellRules(timezone=source, date_format=("%d/%m/%Y",), report_zone=zone)
     frame = pl.DataFrame({"t": [*cells, *cells]}, schema={"t": pl.String})  # repeats
     mapped = frame.select(parse_date(pl.col("t"), rules)).to_series()
     direct = frame.select(_any_date(pl.col("t"), rules)).to_series()
@@ -529,6 +598,8 @@ _PADDED = st.builds(
 _PARSERS: dict[str, Callable[[], Parser]] = {
     "date": lambda: date_parser(CellRules(timezone=BERLIN, date_format=("%d/%m/%Y",))),
     "datetime": lambda: datetime_parser(CellRules(timezone=BERLIN)),
+    "datetime, Tehran to UTC": lambda: datetime_parser(TEHRAN_TO_UTC),
+    "date, UTC to Tehran": lambda: date_parser(replace(UTC_TO_TEHRAN, date_format=("%d/%m/%Y",))),
     "amount": lambda: amount_parser(CellRules(amount_factor=0.1)),
     "amount, decimal comma": lambda: amount_parser(CellRules(decimal=",")),
     "score": integer_parser,

@@ -26,7 +26,7 @@ from crmkpi.config import DEFAULT_CONFIG, load_config
 from crmkpi.errors import UsageError
 from crmkpi.presets import load_preset
 from crmkpi.sample import generate_sample, write_sample
-from crmkpi.sample._persian_vocab import DEAL_STATUSES, DEAL_TYPES, HEADERS
+from crmkpi.sample._persian_vocab import DEAL_STATUSES, DEAL_TYPES, HEADERS, WORDS
 from crmkpi.sources.cells import value_key
 
 runner = CliRunner()
@@ -121,6 +121,55 @@ def test_the_written_config_as_is_gives_the_same_numbers_for_a_jalali_month(
     _assert_same_numbers(plain, persian)
 
 
+def test_a_breakdown_by_a_customer_column_equals_the_gregorian_samples(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Deals, tickets, leads and surveys find their customers by name, as the
+    # Gregorian folder's find them by id: the same groups, the same values.
+    gregorian, jalali = folders
+    config = {k: v for k, v in _written_config(jalali).items() if k not in ("calendar", "locale")}
+    plain_config = {k: v for k, v in config.items() if k != "sources"}
+    by = ["--by", "segment"]
+    plain = _json_report(_save(plain_config, tmp_path / "g.yaml"), gregorian, *OCTOBER, *by)
+    persian = _json_report(_save(config, tmp_path / "j.yaml"), jalali, *OCTOBER, *by)
+    english = {p: e for e, p in WORDS["customers"]["segment"].items()}
+    groups = {g["key"]: g["kpis"] for g in plain["breakdowns"]["segment"]["groups"]}
+    got = {
+        english.get(g["key"], g["key"]): g["kpis"]
+        for g in persian["breakdowns"]["segment"]["groups"]
+    }
+    assert list(got) == list(groups)
+    for key, kpis in groups.items():
+        for kpi, value in kpis.items():
+            assert got[key][kpi] == (None if value is None else pytest.approx(value, rel=1e-9)), (
+                key,
+                kpi,
+            )
+    assert persian["warnings"] == plain["warnings"] == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tehran"])
+def test_the_didar_export_equals_canonical_times_with_offsets_in_every_zone(
+    folders: tuple[Path, Path], tmp_path: Path, zone: str
+) -> None:
+    """Issue 21 "Done when": the Didar files' naive times are Tehran wall
+    clock times; the same instants written canonically with ``+03:30`` must
+    give every value in each report zone (Tehran has kept +03:30 since 2022)."""
+    gregorian, jalali = folders
+    canonical = tmp_path / "canonical"
+    shutil.copytree(gregorian, canonical)
+    tickets = pl.read_csv(canonical / "tickets.csv", infer_schema=False)
+    times = ("created_at", "first_response_at", "resolved_at")
+    tickets.with_columns(pl.col(c) + "+03:30" for c in times).write_csv(canonical / "tickets.csv")
+    config = {k: v for k, v in _written_config(jalali).items() if k not in ("calendar", "locale")}
+    config["timezone"] = zone
+    plain_config = {k: v for k, v in config.items() if k != "sources"}
+    plain = _json_report(_save(plain_config, tmp_path / "g.yaml"), canonical, *OCTOBER)
+    persian = _json_report(_save(config, tmp_path / "j.yaml"), jalali, *OCTOBER)
+    _assert_same_numbers(plain, persian)
+    assert plain["kpis"][0]["value"] is not None
+
+
 def test_the_written_config_says_jalali_persian_toman_tehran(folders: tuple[Path, Path]) -> None:
     _, jalali = folders
     config = load_config(jalali / "crmkpi.yaml", jalali)
@@ -147,7 +196,7 @@ def test_writes_didar_exports_canonical_jalali_files_and_a_config(
     assert sorted(p.name for p in jalali.iterdir()) == sorted((*DIDAR, *CANONICAL, "crmkpi.yaml"))
     deals = (jalali / "معاملات.csv").read_text(encoding="utf-8").splitlines()[0]
     assert deals == BOM + (
-        "شناسه,تاریخ ایجاد,وضعیت معامله,تاریخ انجام معامله,مبلغ,شناسه مشتری,شناسه سرنخ,"
+        "شناسه,تاریخ ایجاد,وضعیت معامله,تاریخ انجام معامله,مبلغ,نام مشتری,شناسه سرنخ,"
         "مرحله کاریز,نوع معامله,مسئول معامله,کاریز,محصول"
     )
     leads = (jalali / "leads.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -158,8 +207,22 @@ def test_writes_didar_exports_canonical_jalali_files_and_a_config(
 def test_each_didar_header_is_one_the_preset_reads(table: str) -> None:
     preset = load_preset("didar").tables[table].columns
     for column, header in HEADERS[table].items():
+        if (table, column) == ("customers", "customer_id"):
+            continue  # the code, an attribute: customers are keyed by name (next test)
         aliases = {normalise_header(h) for h in preset[column].headers}
         assert normalise_header(header) in aliases, (table, column, header)
+
+
+def test_customers_are_keyed_by_the_name_deals_and_tickets_carry() -> None:
+    preset = load_preset("didar").tables
+    name = HEADERS["customers"]["name"]
+    assert name == HEADERS["deals"]["customer_id"] == HEADERS["tickets"]["customer_id"]
+    for table in ("customers", "deals", "tickets"):
+        assert preset[table].columns["customer_id"].headers[0] == name, table
+    code = normalise_header(HEADERS["customers"]["customer_id"])
+    assert code not in {
+        normalise_header(h) for h in preset["customers"].columns["customer_id"].headers
+    }
 
 
 def test_deal_words_are_the_preset_values() -> None:
@@ -215,10 +278,12 @@ def test_hand_worked_cells(tmp_path: Path) -> None:
                                          "crmkpi.yaml"]  # fmt: skip
     # 1 Farvardin 1404 = 2025-03-21, so 2025-03-20 is the last day of 1403
     # (a leap year: Esfand 30); 1 Mehr 1405 = 2026-09-23.
+    # Without names, each customer is named by its code (the key Didar's
+    # deals and tickets carry is the name).
     assert (tmp_path / "مشتریان.csv").read_text(encoding="utf-8").splitlines() == [
-        BOM + "شناسه مشتری,تاریخ ایجاد,تاریخ ریزش,دسته\u200cبندی",
-        "C1,۱۴۰۳/۱۲/۳۰,۱۴۰۵/۰۷/۰۱,کسب\u200cوکار کوچک",
-        "C2,۱۴۰۴/۰۱/۰۱,,سازمانی",
+        BOM + "کد,تاریخ ایجاد,تاریخ ریزش,دسته\u200cبندی,نام مشتری",
+        "C1,۱۴۰۳/۱۲/۳۰,۱۴۰۵/۰۷/۰۱,کسب\u200cوکار کوچک,C1",
+        "C2,۱۴۰۴/۰۱/۰۱,,سازمانی,C2",
     ]
     # Arabic separators: ٬ thousands, ٫ decimal; whole amounts without decimals.
     assert (tmp_path / "معاملات.csv").read_text(encoding="utf-8").splitlines()[1:] == [
@@ -235,6 +300,32 @@ def test_hand_worked_cells(tmp_path: Path) -> None:
     ]
     config = load_config(tmp_path / "crmkpi.yaml", tmp_path)
     assert sorted(config.sources) == ["customers", "deals", "tickets"]
+
+
+def test_a_repeated_name_is_made_unique_and_the_deals_keep_their_customer(tmp_path: Path) -> None:
+    tables = {
+        "customers": pl.DataFrame(
+            {
+                "customer_id": ["C1", "C2", "C3"],
+                "created_at": [date(2025, 3, 21)] * 3,
+                "name": ["Acme", "Acme", "Beta"],
+            }
+        ),
+        "deals": pl.DataFrame(
+            {
+                "deal_id": ["D1", "D2", "D3"],
+                "created_at": [date(2025, 3, 21)] * 3,
+                "status": ["open"] * 3,
+                "customer_id": ["C2", "C1", None],
+            }
+        ),
+    }
+    write_sample(tmp_path, tables, calendar="jalali")
+    customers = pl.read_csv(tmp_path / "مشتریان.csv", infer_schema=False)
+    assert customers["کد"].to_list() == ["C1", "C2", "C3"]
+    assert customers["نام مشتری"].to_list() == ["Acme", "Acme (2)", "Beta"]
+    deals = pl.read_csv(tmp_path / "معاملات.csv", infer_schema=False)
+    assert deals["نام مشتری"].to_list() == ["Acme (2)", "Acme", None]
 
 
 def test_validate_uses_the_didar_preset(folders: tuple[Path, Path], tmp_path: Path) -> None:
