@@ -43,7 +43,9 @@ print(json.dumps([name for name in {heavy!r} if name in sys.modules]), file=sys.
 """
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["report", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["report", "--help"], ["-h"], ["report", "-h"]]
+)
 def test_start_up_loads_no_heavy_library(argv: list[str]) -> None:
     """--version and --help must stay instant (issue 10: <= 0.25 s): polars,
     Jinja2, rich and numpy load only in the commands that use them, and the
