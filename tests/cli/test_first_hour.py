@@ -18,6 +18,60 @@ OCT = ["-p", "2026-10", "--as-of", "2026-11-20"]
 COMMANDS = ("report", "check", "validate", "convert", "kpis", "presets", "init", "sample")
 
 
+# --- years that cannot be meant ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--as-of", "1405-08-29"],
+        ["--as-of", "1405-08-29", "-p", "last-month"],
+        ["-p", "1405-07", "--as-of", "2026-11-20"],
+        ["-p", "1405-Q2", "--as-of", "2026-11-20"],
+        ["-p", "1404-12-01..1405-01-31", "--as-of", "2026-11-20"],
+    ],
+)
+def test_a_jalali_year_under_gregorian_suggests_the_jalali_calendar(
+    data_dir: Path, args: list[str]
+) -> None:
+    result = runner.invoke(app, ["report", "-d", str(data_dir), *args])
+    assert result.exit_code == 2, result.stdout
+    assert "--calendar jalali" in result.stderr
+    assert "(1900-2200)" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--as-of", "1899-12-31"],
+        ["--as-of", "2201-01-01"],
+        ["-p", "2300", "--as-of", "2026-11-20"],
+        ["-p", "0999-01", "--as-of", "2026-11-20"],
+        ["-p", "1850-W02", "--as-of", "2026-11-20"],
+    ],
+)
+def test_a_year_outside_1900_2200_is_a_usage_error(data_dir: Path, args: list[str]) -> None:
+    result = runner.invoke(app, ["check", "-d", str(data_dir), *args])
+    assert result.exit_code == 2, result.stdout
+    assert "1900-2200" in result.stderr
+    assert "jalali" not in result.stderr  # not a Jalali-looking year
+
+
+def test_the_same_as_of_under_jalali_is_fine(data_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["report", "-d", str(data_dir), "--calendar", "jalali", "--as-of", "1405-08-29"]
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+def test_sample_as_of_in_a_jalali_year_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sample", str(tmp_path), "--as-of", "1405-08-29"])
+    assert result.exit_code == 2
+    assert "--calendar jalali" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- -h is --help ---------------------------------------------------------------
 
 
