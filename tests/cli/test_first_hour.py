@@ -18,6 +18,40 @@ OCT = ["-p", "2026-10", "--as-of", "2026-11-20"]
 COMMANDS = ("report", "check", "validate", "convert", "kpis", "presets", "init", "sample")
 
 
+# --- check without a rule ------------------------------------------------------
+
+
+def test_check_with_no_rule_is_a_usage_error(data_dir: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis:\n  - churn_rate\n  - revenue: {stat: mean}\n")
+    result = runner.invoke(app, ["check", "-c", str(config), *OCT])
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "no KPI has a rule" in err
+    assert str(config) in err
+    assert 'churn_rate: {fail: "> 5%"}' in err  # how to add one
+
+
+def test_check_of_the_built_in_set_is_a_usage_error(data_dir: Path) -> None:
+    result = runner.invoke(app, ["check", "-d", str(data_dir), *OCT])
+    assert result.exit_code == 2
+    assert "no KPI has a rule" in result.stderr
+    assert "crmkpi init" in result.stderr
+
+
+def test_a_target_for_another_grain_is_still_a_rule(data_dir: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis:\n  - revenue: {target: {quarter: 5000}}\n")
+    result = runner.invoke(app, ["check", "-c", str(config), *OCT])  # a month
+    assert result.exit_code == 0, result.stderr
+    assert "check: no rule applies to a month (targets for other grains only)" in result.stdout
+    quarter = runner.invoke(
+        app, ["check", "-c", str(config), "-p", "2026-Q3", "--as-of", "2026-11-20"]
+    )
+    assert quarter.exit_code == 1  # no revenue in Q3 of the fixture: below 5000
+    assert "FAIL  Revenue: 0.00 (target 5,000.00)" in quarter.stdout
+
+
 # --- years that cannot be meant ------------------------------------------------
 
 
