@@ -29,7 +29,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 sample: $(STAMP)
-	$(BIN)/crmkpi sample sample_data --customers 1000 --seed 1 --as-of $(DEMO_AS_OF)
+	$(BIN)/crmkpi sample sample_data --customers 1000 --seed 1 --as-of $(DEMO_AS_OF) --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -18,6 +18,56 @@ OCT = ["-p", "2026-10", "--as-of", "2026-11-20"]
 COMMANDS = ("report", "check", "validate", "convert", "kpis", "presets", "init", "sample")
 
 
+# --- sample never overwrites without --force ----------------------------------
+
+
+def _sample(folder: Path, *args: str) -> object:
+    return runner.invoke(
+        app, ["sample", str(folder), "--customers", "20", "--as-of", "2026-11-20", *args]
+    )
+
+
+def test_sample_refuses_to_overwrite_a_users_files(tmp_path: Path) -> None:
+    mine = "customer_id,created_at\nMY-1,2026-01-01\n"
+    (tmp_path / "customers.csv").write_text(mine)
+    (tmp_path / "deals.csv").write_text("deal_id\n")
+    result = _sample(tmp_path)
+    assert result.exit_code == 2
+    message = result.stderr
+    assert "customers.csv, deals.csv" in message  # every file it would replace, and no other
+    assert "tickets.csv" not in message
+    assert "--force" in message
+    assert (tmp_path / "customers.csv").read_text() == mine  # untouched
+    assert not (tmp_path / "tickets.csv").exists()  # nothing written at all
+
+
+def test_sample_with_force_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "customers.csv").write_text("customer_id,created_at\nMY-1,2026-01-01\n")
+    result = _sample(tmp_path, "--force")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "customers.csv").read_text()
+    assert "MY-1" not in text
+    assert len(text.splitlines()) == 21  # header and the 20 sample customers
+
+
+def test_sample_writes_next_to_other_files_and_into_a_new_folder(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    assert _sample(tmp_path).exit_code == 0
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+    assert (tmp_path / "customers.csv").is_file()
+    assert _sample(tmp_path / "new" / "folder").exit_code == 0
+
+
+def test_jalali_sample_refuses_to_overwrite_a_config(tmp_path: Path) -> None:
+    (tmp_path / "crmkpi.yaml").write_text("title: mine\n")
+    result = _sample(tmp_path, "--calendar", "jalali")
+    assert result.exit_code == 2
+    assert "crmkpi.yaml" in result.stderr
+    assert (tmp_path / "crmkpi.yaml").read_text() == "title: mine\n"
+    assert _sample(tmp_path, "--calendar", "jalali", "--force").exit_code == 0
+    assert "calendar: jalali" in (tmp_path / "crmkpi.yaml").read_text()
+
+
 # --- check without a rule ------------------------------------------------------
 
 
