@@ -68,6 +68,48 @@ def test_jalali_sample_refuses_to_overwrite_a_config(tmp_path: Path) -> None:
     assert "calendar: jalali" in (tmp_path / "crmkpi.yaml").read_text()
 
 
+# --- a folder without any export is an input error -----------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["report", *OCT], ["report", *OCT, "-f", "json"], ["check", *OCT], ["validate"]],
+)
+def test_a_folder_with_no_export_is_exit_3_saying_what_was_looked_for(
+    tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not an export")
+    config = tmp_path / "crmkpi.yaml"  # a rule, so that check gets as far as the data
+    config.write_text("kpis:\n  - churn_rate: {fail: '> 5%'}\n  - revenue\n")
+    result = runner.invoke(app, [*command, "-c", str(config), "-d", str(folder)])
+    assert result.exit_code == 3, result.stdout
+    assert result.stdout == ""  # no report of dashes
+    err = result.stderr
+    assert str(folder) in err
+    assert "no CRM export found" in err
+    assert "customers.csv" in err  # the names tried …
+    assert ".xlsx" in err  # … with the extensions …
+    assert "hubspot-crm-exports-" in err  # … and the CRMs' own file names
+    assert "notes.txt" in err  # what the folder does hold
+    assert "Traceback" not in err
+
+
+def test_an_empty_folder_says_it_is_empty(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "-d", str(tmp_path), *OCT])
+    assert result.exit_code == 3
+    assert "the folder is empty" in result.stderr
+
+
+def test_a_folder_with_some_tables_still_reports(data_dir: Path) -> None:
+    (data_dir / "customers.csv").unlink()  # deals only: customer KPIs say why they are missing
+    result = runner.invoke(app, ["report", "-d", str(data_dir), *OCT, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert '"reason": "customers table missing' in result.stdout
+    assert '"value": 1500.0' in result.stdout  # revenue, from deals
+
+
 # --- check without a rule ------------------------------------------------------
 
 
@@ -136,7 +178,7 @@ def test_a_jalali_year_under_gregorian_suggests_the_jalali_calendar(
     ],
 )
 def test_a_year_outside_1900_2200_is_a_usage_error(data_dir: Path, args: list[str]) -> None:
-    result = runner.invoke(app, ["check", "-d", str(data_dir), *args])
+    result = runner.invoke(app, ["report", "-d", str(data_dir), *args])
     assert result.exit_code == 2, result.stdout
     assert "1900-2200" in result.stderr
     assert "jalali" not in result.stderr  # not a Jalali-looking year
