@@ -5,9 +5,11 @@ Jalali year as a Gregorian one; ``init`` recognises a Didar export and
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from crmkpi.cli import app
@@ -196,6 +198,64 @@ def test_sample_as_of_in_a_jalali_year_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--calendar jalali" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# --- init recognises a Didar export --------------------------------------------
+
+
+def _didar_folder(tmp_path: Path) -> Path:
+    """What `crmkpi sample --calendar jalali` writes, without its config."""
+    folder = tmp_path / "didar"
+    result = runner.invoke(
+        app,
+        [
+            "sample",
+            str(folder),
+            "--calendar",
+            "jalali",
+            "--customers",
+            "30",
+            "--as-of",
+            "1405-08-29",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    (folder / "crmkpi.yaml").unlink()
+    return folder
+
+
+def test_init_on_a_didar_export_writes_its_calendar_locale_and_zone(tmp_path: Path) -> None:
+    folder = _didar_folder(tmp_path)
+    result = runner.invoke(app, ["init", str(folder)])  # no --preset
+    assert result.exit_code == 0, result.stderr
+    text = (folder / "crmkpi.yaml").read_text()
+    config = yaml.safe_load(text)
+    assert config["calendar"] == "jalali"
+    assert config["locale"] == "fa"
+    assert config["timezone"] == "Asia/Tehran"
+    assert "Didar" in text  # and says where that came from
+    assert "sources" not in config  # the preset is still detected when reading
+
+
+def test_the_config_init_writes_reads_a_didar_export_in_jalali_months(tmp_path: Path) -> None:
+    folder = _didar_folder(tmp_path)
+    for other in ("leads", "surveys", "spend", "deal_stages"):  # the sample's own, not Didar's
+        (folder / f"{other}.csv").unlink()
+    assert runner.invoke(app, ["init", str(folder)]).exit_code == 0
+    config = str(folder / "crmkpi.yaml")
+    result = runner.invoke(app, ["report", "-c", config, "--as-of", "2026-11-20", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["period"]["label"] == "1405-07"  # last-month, in Jalali months
+    assert report["period"]["start"] == "2026-09-23"  # 1 Mehr 1405
+
+
+def test_init_on_canonical_files_writes_no_calendar(data_dir: Path) -> None:
+    assert runner.invoke(app, ["init", str(data_dir)]).exit_code == 0
+    config = yaml.safe_load((data_dir / "crmkpi.yaml").read_text())
+    assert "calendar" not in config
+    assert "timezone" not in config
+    assert "locale" not in config
 
 
 # --- -h is --help ---------------------------------------------------------------
