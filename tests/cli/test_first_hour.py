@@ -6,6 +6,7 @@ Jalali year as a Gregorian one; ``init`` recognises a Didar export and
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,24 @@ def test_dash_h_is_help(command: tuple[str, ...]) -> None:
     assert short.stdout.startswith("\nUsage: ") or short.stdout.startswith("Usage: ")
     assert short.stdout == long.stdout
     assert "-h, --help" in short.stdout
+
+
+# --- getting crmkpi on the PATH ---------------------------------------------------
+
+
+def test_readme_says_how_crmkpi_gets_on_the_path() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme[readme.index("## Quick start") :]
+    quick = quick[: quick.index("\n## ", 1)]
+    assert "source .venv/bin/activate" in quick
+    first_command = re.search(r"^\$ (.+)$", quick, re.MULTILINE)
+    assert first_command is not None
+    assert first_command[1].startswith("source .venv/bin/activate")
+
+
+def test_make_demo_prints_the_path_hint() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    demo = makefile[makefile.index("\ndemo:") :]
+    demo = demo[: demo.index("\n\n")]
+    assert "source $(BIN)/activate" in demo
+    assert "@echo" in demo
