@@ -198,7 +198,8 @@ def nothing_found(cfg: Config, tables: tuple[str, ...]) -> str:
     """Why a data folder holding no file of any table ``tables`` names is an
     input error: what was looked for there, what the folder holds, the fix."""
     folder = cfg.data
-    lines = [f"{folder}: no CRM export found (none of {', '.join(tables)})", "  looked for:"]
+    which = tables[0] if len(tables) == 1 else f"any of {', '.join(tables)}"
+    lines = [f"{folder}: no CRM export found for {which}", "  looked for:"]
     width = max(len(t) for t in tables)
     for table in tables:
         named = f"{table}{'/'.join(EXTENSIONS)}"

@@ -105,6 +105,16 @@ def test_an_empty_folder_says_it_is_empty(tmp_path: Path) -> None:
     assert "the folder is empty" in result.stderr
 
 
+def test_a_folder_without_the_one_table_asked_for_names_it(data_dir: Path) -> None:
+    config = data_dir / "crmkpi.yaml"
+    config.write_text("kpis:\n  - nps\n")  # surveys only; the folder has customers and deals
+    result = runner.invoke(app, ["report", "-c", str(config), *OCT])
+    assert result.exit_code == 3
+    assert f"{data_dir}: no CRM export found for surveys\n" in result.stderr
+    assert "surveys.csv/.tsv/.xlsx/.xls/.parquet" in result.stderr
+    assert "the folder holds: crmkpi.yaml, customers.csv, deals.csv" in result.stderr
+
+
 def test_a_folder_with_some_tables_still_reports(data_dir: Path) -> None:
     (data_dir / "customers.csv").unlink()  # deals only: customer KPIs say why they are missing
     result = runner.invoke(app, ["report", "-d", str(data_dir), *OCT, "-f", "json"])

@@ -78,7 +78,7 @@ def test_init_on_an_empty_folder_writes_a_starter_that_says_what_is_missing(
         ],
     )
     assert run.exit_code == 3  # not a report of dashes: what was looked for, where
-    assert f"{tmp_path}: no CRM export found (none of customers, deals" in run.stderr
+    assert f"{tmp_path}: no CRM export found for any of customers, deals" in run.stderr
     assert "the folder holds: crmkpi.yaml" in run.stderr
 
 
