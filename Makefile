@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/crmkpi report -c configs/default.yaml --as-of $(DEMO_AS_OF)
+	@echo
+	@echo "crmkpi is installed in $(VENV)/. To put it on your PATH in this shell:"
+	@echo "    source $(BIN)/activate"
+	@echo "(or run $(BIN)/crmkpi), then try the README's Quick start."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +33,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 sample: $(STAMP)
-	$(BIN)/crmkpi sample sample_data --customers 1000 --seed 1 --as-of $(DEMO_AS_OF)
+	$(BIN)/crmkpi sample sample_data --customers 1000 --seed 1 --as-of $(DEMO_AS_OF) --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -144,7 +144,7 @@ def ensure_data(size: str) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     partial = DATA / f"{size}.partial"
     argv = [CRMKPI, "sample", str(partial), "--customers", str(SIZES[size])]
-    argv += ["--seed", str(SEED), "--as-of", AS_OF, "--quiet"]
+    argv += ["--seed", str(SEED), "--as-of", AS_OF, "--quiet", "--force"]  # over a crashed try
     say(f"generating {size} customers: {' '.join(argv[1:])}")
     t0 = time.perf_counter()
     subprocess.run(argv, check=True, cwd=REPO, stdout=subprocess.DEVNULL)

@@ -21,6 +21,12 @@ Decisions where SPEC.md is silent:
   era, and is refused with a hint (SPEC: "A year ≥ 1700 under jalali is a
   usage error").
 - ``year_back`` of 30 Esfand (leap) is 29 Esfand, as 29 Feb becomes 28 Feb.
+- A Gregorian year typed by a user (a period, an as-of day) must be within
+  1900-2200 (``GREGORIAN_YEARS``): ``--as-of 1405-08-29`` without ``--calendar
+  jalali`` is a Jalali day typed under the wrong calendar, not the year 1405
+  AD with every KPI 0. A year in 1300-1500 says so and suggests ``--calendar
+  jalali``. Days computed from typed ones (a comparison, a trend) may leave
+  the range.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from typing import Protocol
 import jdatetime
 
 JALALI_MAX_YEAR = 1699
+GREGORIAN_YEARS = (1900, 2200)
+"""The Gregorian years a user may type (inclusive): outside, a typo or another calendar's year."""
+JALALI_LOOKALIKE = (1300, 1500)
+"""Gregorian years that are Jalali years typed under the Gregorian calendar (today's ≈ 1405)."""
 
 GREGORIAN_MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -98,6 +108,7 @@ class Calendar(Protocol):
     def week_of(self, day: date) -> tuple[int, int]: ...
     def weeks_in(self, year: int) -> int: ...
     def year_back(self, day: date) -> date: ...
+    def year_problem(self, year: int) -> str | None: ...
 
 
 class Gregorian:
@@ -137,6 +148,9 @@ class Gregorian:
         if (day.month, day.day) == (2, 29):
             day = day.replace(day=28)
         return day.replace(year=day.year - 1)
+
+    def year_problem(self, year: int) -> str | None:
+        return gregorian_year_problem(year)
 
 
 def _jalali(day: date) -> tuple[int, int, int]:
@@ -209,6 +223,27 @@ class Jalali:
         same_day = min(mday, last) if month == 12 else mday  # Esfand
         return jalali_to_date(year - 1, month, same_day)
 
+    def year_problem(self, year: int) -> str | None:
+        return None  # a year past JALALI_MAX_YEAR is refused where "this year" is known
+
+
+class YearOutOfRangeError(ValueError):
+    """A typed Gregorian day whose year is outside ``GREGORIAN_YEARS``."""
+
+
+def gregorian_year_problem(year: int) -> str | None:
+    """Why a Gregorian year that a user typed cannot be meant, or None."""
+    low, high = GREGORIAN_YEARS
+    if low <= year <= high:
+        return None
+    problem = f"{year} is outside the Gregorian years crmkpi reads ({low}-{high})"
+    if JALALI_LOOKALIKE[0] <= year <= JALALI_LOOKALIKE[1]:
+        problem += (
+            f"; {year} is a Jalali (Solar Hijri) year: add --calendar jalali "
+            "(or calendar: jalali in the config)"
+        )
+    return problem
+
 
 def _month_length_hint(year: int, month: int) -> str:
     """``" (Esfand 1404 has 29 days)"`` when the month exists, else nothing."""
@@ -234,7 +269,8 @@ def month_names(calendar: str) -> tuple[str, ...]:
 
 def parse_day(text: str, calendar: str) -> date:
     """``YYYY-MM-DD`` in ``calendar``; under jalali a Gregorian ISO day (year ≥ 1700)
-    is accepted as well, since an as-of day often comes from ``date -I``.
+    is accepted as well, since an as-of day often comes from ``date -I``. A
+    Gregorian day's year must be in ``GREGORIAN_YEARS``.
 
     Raises ``ValueError`` with the reason.
     """
@@ -244,4 +280,7 @@ def parse_day(text: str, calendar: str) -> date:
     year, month, day = (int(p) for p in parts)
     if calendar == "jalali" and year <= JALALI_MAX_YEAR:
         return CALENDARS["jalali"].day(year, month, day)
+    problem = gregorian_year_problem(year)
+    if problem is not None:
+        raise YearOutOfRangeError(problem)
     return date.fromisoformat(text.strip())

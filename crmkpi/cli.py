@@ -62,6 +62,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # commands inherit it
 )
 
 
@@ -283,10 +284,11 @@ def check(
     """Evaluate fail/warn/target conditions; exit 1 when a KPI fails. Example: crmkpi check -p mtd"""
     from crmkpi.engine import run_report
     from crmkpi.progress import progress
-    from crmkpi.targets import exit_code, judge_report
+    from crmkpi.targets import exit_code, judge_report, require_rules
 
     with user_errors():
         cfg = _config(config, data, Compare.none, calendar, engine=engine)
+        require_rules(cfg)
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
             result = run_report(

@@ -101,6 +101,9 @@ def sample(
             "Persian headers, Jalali dates, Persian digits) and a crmkpi.yaml that reads them.",
         ),
     ] = CalendarName.gregorian,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files of the same names in DIRECTORY.")
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Write realistic synthetic exports of every table, ending at --as-of."""
@@ -108,8 +111,7 @@ def sample(
 
     with user_errors():
         day = today("UTC") if as_of is None else parse_day_option(as_of, calendar.value)
-        paths = write_sample(
-            directory, generate_sample(customers, seed, day), calendar=calendar.value
-        )
+        tables = generate_sample(customers, seed, day)
+        paths = write_sample(directory, tables, calendar=calendar.value, force=force)
         if not quiet:
             typer.echo(f"wrote {len(paths)} files to {directory}", err=True)

@@ -74,10 +74,12 @@ def today(timezone: str) -> date:
 
 
 def parse_day_option(text: str, calendar: str = "gregorian") -> date:
-    from crmkpi.calendars import parse_day
+    from crmkpi.calendars import YearOutOfRangeError, parse_day
 
     try:
         return parse_day(text, calendar)
+    except YearOutOfRangeError as exc:
+        raise UsageError(f"--as-of {text}: {exc}") from None
     except ValueError as exc:
         expected = "YYYY-MM-DD, Jalali or Gregorian" if calendar == "jalali" else "YYYY-MM-DD"
         raise UsageError(f"--as-of {text!r} is not a date ({exc}; expected {expected})") from None

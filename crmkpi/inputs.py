@@ -24,7 +24,7 @@ from crmkpi.converted import find_converted, load_converted
 from crmkpi.errors import DataError, Problem
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
-from crmkpi.sources.discovery import find_source_file
+from crmkpi.sources.discovery import find_source_file, table_patterns
 from crmkpi.sources.encodings import NotUtf8Error
 from crmkpi.sources.history import drop_repeated_stages
 from crmkpi.sources.loaders import ROW, RawTable, open_table
@@ -123,6 +123,8 @@ def load_inputs(
             absent[name] = found
         else:
             loaded[name] = found
+    if tables and not loaded:  # a report of nothing but "—" would look like one
+        raise DataError(nothing_found(cfg, tables))
     if "deal_stages" in absent and "deals" in raws:  # a real deal_stages file always wins
         derived = _wide_stages(raws["deals"], loaded["deals"], cfg, ctx, on_step)
         if derived is not None:
@@ -187,6 +189,41 @@ def _load(
     on_step(f"reading {path.name}")
     raw = raws[name] = _open_source(path, source)
     return load_table(raw, TABLES[name], source, ctx)
+
+
+PATTERNS_SHOWN = 4
+FILES_SHOWN = 10
+
+
+def nothing_found(cfg: Config, tables: tuple[str, ...]) -> str:
+    """Why a data folder holding no file of any table ``tables`` names is an
+    input error: what was looked for there, what the folder holds, the fix."""
+    folder = cfg.data
+    which = tables[0] if len(tables) == 1 else f"any of {', '.join(tables)}"
+    lines = [f"{folder}: no CRM export found for {which}", "  looked for:"]
+    width = max(len(t) for t in tables)
+    for table in tables:
+        named = f"{table}{'/'.join(EXTENSIONS)}"
+        patterns = table_patterns(table, cfg.source(table).preset)
+        if patterns:
+            shown = ", ".join(patterns[:PATTERNS_SHOWN])
+            more = ", … (crmkpi presets)" if len(patterns) > PATTERNS_SHOWN else ""
+            named += f", or a CRM's export named like {shown}{more}"
+        lines.append(f"    {table:<{width}}  {named}")
+    entries = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
+    entries = [e for e in entries if not e.startswith(".")]
+    if entries:
+        rest = len(entries) - FILES_SHOWN
+        listed = ", ".join(entries[:FILES_SHOWN]) + (f" and {rest} more" if rest > 0 else "")
+        lines.append(f"  the folder holds: {listed}")
+    else:
+        lines.append("  the folder is empty")
+    lines.append(
+        "  fix: put the exports in that folder, point --data (-d) at the folder that holds "
+        "them, or name each file with sources.<table>.path in crmkpi.yaml "
+        "(to try crmkpi first: crmkpi sample DIR)"
+    )
+    return "\n".join(lines)
 
 
 def _clean_history(stages: LoadedTable, deals: LoadedTable | None, lenient: bool) -> LoadedTable:

@@ -19,7 +19,8 @@ Decisions where SPEC.md is silent:
   year and quarter and carry the calendar labels ``2026`` and ``2026-Q1``: one
   period, one canonical name. ``FY`` labels appear only when the fiscal year
   differs from the calendar year.
-- Years are written with four digits (``0999``); only ASCII digits are read.
+- Years are written with four digits (``2026``); only ASCII digits are read.
+  A typed Gregorian year must be within 1900-2200 (``calendars.py``).
   Months and days need two digits (``2026-3`` is rejected), weeks one or two
   (``2026-W5`` is ``2026-W05``). Spaces around ``..`` in a range are allowed.
 - A range of one day keeps grain ``range``. ``today``, ``yesterday`` and
@@ -222,7 +223,8 @@ def _number(text: str, low: int, high: int, what: str) -> int:
 
 
 def _year(text: str, c: _Context) -> int:
-    """A year of the context's calendar: a Gregorian year under jalali is refused."""
+    """A year of the context's calendar: a Gregorian year under jalali is refused,
+    and so is a Gregorian year outside 1900-2200 (``calendars.GREGORIAN_YEARS``)."""
     year = int(text)
     if year > c.cal.max_year:
         now = c.cal.month_index(c.as_of) // 12
@@ -230,6 +232,9 @@ def _year(text: str, c: _Context) -> int:
             f"{year} is not a year of the {c.cal.name} calendar (this year is {now}); "
             "periods follow the config's `calendar` (or --calendar)"
         )
+    problem = c.cal.year_problem(year)
+    if problem is not None:
+        raise ValueError(problem)
     return year
 
 

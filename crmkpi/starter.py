@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmkpi.canonical import TABLE_NAMES
+from crmkpi.canonical import TABLE_NAMES, TABLES
+from crmkpi.config import SourceSpec
 from crmkpi.errors import DataError
 from crmkpi.kpis import REGISTRY
 from crmkpi.presets import GENERIC, TableMapping, load_preset
 from crmkpi.sources.discovery import find_source_file
+from crmkpi.sources.loaders import open_table
+from crmkpi.sources.mapping import resolve_mapping
 
 # Example gates, written only for KPIs whose tables are present.
 EXAMPLE_OPTIONS = {
@@ -45,21 +48,50 @@ compare: [previous, year_ago]
 
 def starter_config(folder: Path, preset: str | None = None) -> str:
     """The starter YAML for ``folder``: KPIs grouped by the table they read;
-    with ``preset``, a ``sources:`` block per table of that CRM's preset."""
+    with ``preset``, a ``sources:`` block per table of that CRM's preset.
+    Without, the CRMs whose exports the files are (by their headers) still
+    set the zone, calendar and language (a Didar export: Tehran, Jalali, fa)."""
     found = {t: path for t in TABLE_NAMES if (path := _find(folder, t, preset)) is not None}
-    lines = [HEADER if preset is None or preset == GENERIC else _header(preset)]
     if preset is not None and preset != GENERIC:
-        lines += sources_block(preset, found)
+        lines = [_header((preset,)), *sources_block(preset, found)]
+    else:
+        detected = detected_presets(found) if preset is None else ()
+        lines = [_header(detected, _detected_note(detected)) if detected else HEADER]
     lines += _kpi_lines(found)
     return "\n".join(lines) + "\n"
 
 
-def _header(preset: str) -> str:
-    """HEADER with the preset's zone, and for a Jalali CRM (Didar) Solar Hijri
+def detected_presets(found: dict[str, Path]) -> tuple[str, ...]:
+    """The CRM presets that the found files' headers fit, as a run would
+    detect them; canonical files, and files no preset fits (the run says
+    why), are left out."""
+    names: list[str] = []
+    for table, path in found.items():
+        try:
+            headers = open_table(path).headers
+            mapping = resolve_mapping(headers, TABLES[table], SourceSpec(table), path.name)
+        except DataError:
+            continue
+        if mapping.preset != GENERIC:
+            names.append(mapping.preset)
+    return tuple(dict.fromkeys(names))
+
+
+def _detected_note(presets: tuple[str, ...]) -> str:
+    labels = " and ".join(load_preset(p).label for p in presets)
+    return (
+        f"# The exports here are {labels}'s (detected from their headers; "
+        "`crmkpi validate` shows\n# each file's mapping): its time zone, calendar "
+        "and language are set below.\n"
+    )
+
+
+def _header(presets: tuple[str, ...], note: str = "") -> str:
+    """HEADER with the presets' zone, and for a Jalali CRM (Didar) Solar Hijri
     periods and the Persian report: what its users keep their books in."""
-    mappings = load_preset(preset).tables.values()
+    mappings = [m for p in presets for m in load_preset(p).tables.values()]
     zones = {m.timezone for m in mappings if m.timezone}
-    header = HEADER
+    header = HEADER.replace("\ntitle: ", f"{note}\ntitle: ") if note else HEADER
     if len(zones) == 1:
         zone = f"timezone: {zones.pop()}"
         header = header.replace("# timezone: Europe/Berlin    ", f"{zone:<29}")

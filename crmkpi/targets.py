@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crmkpi.config import DEFAULT_CONFIG, Config
 from crmkpi.engine import KpiResult, Report
+from crmkpi.errors import ConfigError
 from crmkpi.kpis.registry import Better
 from crmkpi.kpispec import KpiSpec, Status
 from crmkpi.periods import Period
@@ -107,3 +109,24 @@ def exit_code(verdicts: dict[str, Verdict], *, strict: bool = False) -> int:
     """0 when nothing failed; 1 for a fail or an error (or a warn with ``strict``)."""
     failing: set[Status | None] = {"fail", "error", "warn"} if strict else {"fail", "error"}
     return 1 if any(v.status in failing for v in verdicts.values()) else 0
+
+
+RULE_EXAMPLE = '- churn_rate: {fail: "> 5%"}'
+
+
+def require_rules(cfg: Config) -> None:
+    """``check`` judges KPIs by their rules: a config with no fail, warn or
+    target on any KPI (for any grain) is a config error, not "all passed"."""
+    if any(spec.checked for spec in cfg.kpis):
+        return
+    how = f"add fail, warn or target to a KPI under kpis:, e.g. {RULE_EXAMPLE}"
+    if cfg.source_file is None or cfg.source_file == DEFAULT_CONFIG:
+        raise ConfigError(
+            "no KPI has a rule (fail, warn or target) in the built-in KPI set, so check has "
+            "nothing to judge; `crmkpi init` writes a crmkpi.yaml with example rules, or "
+            f"give -c FILE and {how}"
+        )
+    raise ConfigError(
+        f"{cfg.source_file}: no KPI has a rule (fail, warn or target), so check has nothing "
+        f"to judge; {how}"
+    )

@@ -56,5 +56,6 @@ def render_check_text(report: Report) -> str:
     if rows:
         lines.append("check: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     else:
-        lines.append("check: no KPI has a fail, warn or target condition; nothing to check")
+        grain = report.period.grain
+        lines.append(f"check: no rule applies to a {grain} (targets for other grains only)")
     return "\n".join(lines) + "\n"

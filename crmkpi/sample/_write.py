@@ -17,7 +17,11 @@ from crmkpi.yamlfile import read_yaml
 
 
 def write_sample(
-    directory: Path, tables: dict[str, pl.DataFrame], calendar: str = "gregorian"
+    directory: Path,
+    tables: dict[str, pl.DataFrame],
+    calendar: str = "gregorian",
+    *,
+    force: bool = False,
 ) -> list[Path]:
     """Write each table to ``<directory>``; return the paths written.
 
@@ -31,7 +35,9 @@ def write_sample(
 
     Each file is written to a temporary name in the same directory and then
     renamed over the target, so a reader never sees half a file.
-    ``directory`` is created if needed.
+    ``directory`` is created if needed. A file of the same name that is
+    already there (a user's own ``customers.csv``) is a ``UsageError`` that
+    names them all, and nothing is written, unless ``force``.
     """
     if calendar not in CALENDARS:
         raise UsageError(f'calendar "{calendar}" is not one of {", ".join(CALENDARS)}')
@@ -39,22 +45,37 @@ def write_sample(
     if unknown:
         raise ValueError(f"not a canonical table: {unknown[0]}")
     frames = {name: _canonical(name, tables[name]) for name in TABLES if name in tables}
+    writes = _jalali_writes(frames) if calendar == "jalali" else _csv_writes(frames)
+    existing = [name for name in writes if (directory / name).exists()]
+    if existing and not force:
+        raise UsageError(
+            f"{directory}: sample would overwrite {', '.join(existing)}; "
+            "add --force to replace them, or choose an empty folder"
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{directory}: cannot create the folder ({exc.strerror})") from exc
-    if calendar == "jalali":
-        return _write_jalali(directory, frames)
-    return [_write_csv(frame, directory / f"{name}.csv") for name, frame in frames.items()]
+    return [_replace(directory / name, write) for name, write in writes.items()]
 
 
-def _write_jalali(directory: Path, frames: dict[str, pl.DataFrame]) -> list[Path]:
+Writer = Callable[[Path], object]
+
+
+def _csv_writes(frames: dict[str, pl.DataFrame]) -> dict[str, Writer]:
+    """``<table>.csv`` for each table: file name → what writes it."""
+    return {f"{name}.csv": _csv_writer(frame) for name, frame in frames.items()}
+
+
+def _jalali_writes(frames: dict[str, pl.DataFrame]) -> dict[str, Writer]:
     """The Persian files (with a BOM, so that Excel shows Persian text, as
     Iranian exports do) and their config."""
     files = persian_files(frames)
-    paths = [_write_csv(frame, directory / name, bom=True) for name, frame in files.items()]
+    writes = {name: _csv_writer(frame, bom=True) for name, frame in files.items()}
     config = jalali_config(frames, _default_kpis())
-    return [*paths, _write_text(config, directory / CONFIG_FILENAME)]
+    # Bytes, not write_text: "\n" on every platform, so files are byte-identical.
+    writes[CONFIG_FILENAME] = lambda temporary: temporary.write_bytes(config.encode("utf-8"))
+    return writes
 
 
 def _default_kpis() -> list[str]:
@@ -71,7 +92,7 @@ def _canonical(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(c for c in names if c in frame.columns)
 
 
-def _write_csv(frame: pl.DataFrame, path: Path, bom: bool = False) -> Path:
+def _csv_writer(frame: pl.DataFrame, bom: bool = False) -> Writer:
     def write(temporary: Path) -> None:
         frame.write_csv(
             temporary,
@@ -83,15 +104,10 @@ def _write_csv(frame: pl.DataFrame, path: Path, bom: bool = False) -> Path:
             null_value="",
         )
 
-    return _replace(path, write)
+    return write
 
 
-def _write_text(text: str, path: Path) -> Path:
-    # Bytes, not write_text: "\n" on every platform, so files are byte-identical.
-    return _replace(path, lambda temporary: temporary.write_bytes(text.encode("utf-8")))
-
-
-def _replace(path: Path, write: Callable[[Path], object]) -> Path:
+def _replace(path: Path, write: Writer) -> Path:
     """Write through a temporary file renamed over ``path``: never half a file."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:

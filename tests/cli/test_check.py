@@ -80,9 +80,10 @@ def test_data_error_exits_3(data_dir: Path) -> None:
 
 
 def test_kpis_without_conditions_are_not_checked(data_dir: Path) -> None:
-    result = _check(data_dir, "  - revenue\n")
+    result = _check(data_dir, "  - revenue\n  - churn_rate: {fail: '> 40%'}\n")
     assert result.exit_code == 0
-    assert "nothing to check" in result.stdout
+    assert "Revenue" not in result.stdout
+    assert "check: 1 pass, 0 warn, 0 fail, 0 error" in result.stdout
 
 
 @pytest.mark.parametrize("period", ["2026-11"])

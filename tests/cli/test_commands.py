@@ -43,7 +43,9 @@ print(json.dumps([name for name in {heavy!r} if name in sys.modules]), file=sys.
 """
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["report", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["report", "--help"], ["-h"], ["report", "-h"]]
+)
 def test_start_up_loads_no_heavy_library(argv: list[str]) -> None:
     """--version and --help must stay instant (issue 10: <= 0.25 s): polars,
     Jinja2, rich and numpy load only in the commands that use them, and the
@@ -178,7 +180,10 @@ def test_console_script_exits_with_the_error_code_and_its_message(data_dir: Path
 
 
 def _report_args(data_dir: Path, command: str = "report") -> list[str]:
-    return [command, "-d", str(data_dir), "-p", "2026-10", "--as-of", "2026-11-20"]
+    config = data_dir / "crmkpi.yaml"  # check needs a rule
+    config.write_text("kpis:\n  - churn_rate: {fail: '> 50%'}\n  - revenue\n", encoding="utf-8")
+    args = [command, "-c", str(config), "-d", str(data_dir)]
+    return [*args, "-p", "2026-10", "--as-of", "2026-11-20"]
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,9 @@ def test_init_refuses_to_overwrite(data_dir: Path) -> None:
     assert runner.invoke(app, ["init", str(data_dir), "--force"]).exit_code == 0
 
 
-def test_init_on_an_empty_folder_still_runs(tmp_path: Path) -> None:
+def test_init_on_an_empty_folder_writes_a_starter_that_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
     assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
     run = runner.invoke(
         app,
@@ -75,8 +77,9 @@ def test_init_on_an_empty_folder_still_runs(tmp_path: Path) -> None:
             "json",
         ],
     )
-    assert run.exit_code == 0, run.stderr  # every KPI unavailable, each with a reason
-    assert '"reason": "customers table missing' in run.stdout
+    assert run.exit_code == 3  # not a report of dashes: what was looked for, where
+    assert f"{tmp_path}: no CRM export found for any of customers, deals" in run.stderr
+    assert "the folder holds: crmkpi.yaml" in run.stderr
 
 
 def test_init_on_a_missing_folder(tmp_path: Path) -> None:

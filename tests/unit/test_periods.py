@@ -330,12 +330,44 @@ def test_unknown_calendars_are_usage_errors() -> None:
 
 
 def test_comparisons_before_year_one_are_usage_errors() -> None:
+    # Typed, year 1 is refused (1900-2200); a period can still be built there.
+    first_week = date.fromisocalendar(1, 2, 1)
     with pytest.raises(UsageError, match="no previous period"):
-        previous(parse("0001", FAR))
+        previous(Period("0001", date(1, 1, 1), date(2, 1, 1), "year"))
     with pytest.raises(UsageError, match="no year-ago period"):
-        year_ago(parse("0001-01-01", FAR))
+        year_ago(Period("0001-01-01", date(1, 1, 1), date(1, 1, 2), "day"))
     with pytest.raises(UsageError, match="no trend"):
-        trend_periods(parse("0001-W02", FAR), 3)
+        trend_periods(Period("0001-W02", first_week, first_week + timedelta(weeks=1), "week"), 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "jalali"),
+    [
+        ("1405-07", True),
+        ("1405-Q2", True),
+        ("1300", True),
+        ("1500-W10", True),
+        ("1404-12-01..1405-01-31", True),
+        ("2026-01-01..1405-01-31", True),
+        ("1899-12", False),
+        ("2201", False),
+        ("0999-01-01", False),
+        ("FY1850", False),
+    ],
+)
+def test_typed_gregorian_years_are_1900_to_2200(text: str, jalali: bool) -> None:
+    with pytest.raises(UsageError, match=r"outside the Gregorian years crmkpi reads \(1900-2200\)"):
+        parse(text, FAR)
+    with pytest.raises(UsageError) as info:
+        parse(text, FAR)
+    assert ("add --calendar jalali" in info.value.message) is jalali
+
+
+def test_1900_and_2200_themselves_are_years() -> None:
+    assert parse("1900-01", FAR).start == date(1900, 1, 1)
+    assert parse("2200-W01", FAR).start == date(2199, 12, 30)
+    assert parse("2200-12-31", FAR).last_day == date(2200, 12, 31)
+    assert previous(parse("1900", FAR)).label == "1899"  # computed, not typed
 
 
 def test_empty_period_is_refused() -> None:
@@ -345,7 +377,9 @@ def test_empty_period_is_refused() -> None:
 
 # --- laws of full periods ----------------------------------------------------
 
-MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2500, 12, 31)
+# Typed years are 1900-2200: a range of up to 801 days, and the one before
+# it, stay inside.
+MIN_DAY, MAX_DAY = date(1903, 1, 1), date(2197, 12, 31)
 FORMS = ("year", "quarter", "month", "week", "day", "range", "fiscal-year", "fiscal-quarter")
 
 

@@ -73,7 +73,10 @@ def test_write_returns_the_paths_in_canonical_order(tmp_path: Path, tables: Tabl
 def test_write_puts_columns_in_canonical_order_and_replaces_files(tmp_path: Path) -> None:
     (tmp_path / "spend.csv").write_text("old", encoding="utf-8")
     frame = pl.DataFrame({"kind": ["sales"], "amount": [1234.5], "date": [date(2026, 1, 1)]})
-    write_sample(tmp_path, {"spend": frame})
+    with pytest.raises(UsageError, match=r"would overwrite spend\.csv; add --force"):
+        write_sample(tmp_path, {"spend": frame})
+    assert (tmp_path / "spend.csv").read_text(encoding="utf-8") == "old"
+    write_sample(tmp_path, {"spend": frame}, force=True)
     assert (tmp_path / "spend.csv").read_text(encoding="utf-8") == (
         "date,amount,kind\n2026-01-01,1234.50,sales\n"
     )
