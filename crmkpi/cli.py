@@ -24,6 +24,7 @@ from crmkpi.cli_support import (
     parse_day_option,
     today,
     user_errors,
+    with_leniency,
 )
 from crmkpi.errors import UsageError
 from crmkpi.options import (
@@ -42,6 +43,7 @@ from crmkpi.options import (
     FormatOpt,
     LenientOpt,
     LocaleOpt,
+    MaxSkippedOpt,
     OutputOpt,
     PeriodOpt,
     QuietOpt,
@@ -164,6 +166,7 @@ def report(
     by: ByOpt = None,
     top: TopOpt = 10,
     lenient: LenientOpt = False,
+    max_skipped: MaxSkippedOpt = None,
     engine: EngineOpt = None,
     calendar: CalendarOpt = None,
     locale: LocaleOpt = None,
@@ -176,7 +179,9 @@ def report(
     from crmkpi.progress import progress
 
     with user_errors():
-        cfg = _config(config, data, compare, calendar, locale, engine)
+        cfg = with_leniency(
+            _config(config, data, compare, calendar, locale, engine), lenient, max_skipped
+        )
         chosen = _choose_format(fmt, output)
         user_template = _template(template, chosen, cfg)
         if ascii_only and chosen != Format.table:
@@ -276,6 +281,7 @@ def check(
     output: OutputOpt = None,
     strict: StrictOpt = False,
     lenient: LenientOpt = False,
+    max_skipped: MaxSkippedOpt = None,
     engine: EngineOpt = None,
     calendar: CalendarOpt = None,
     quiet: QuietOpt = False,
@@ -289,6 +295,7 @@ def check(
     with user_errors():
         cfg = _config(config, data, Compare.none, calendar, engine=engine)
         require_rules(cfg)
+        cfg = with_leniency(cfg, lenient, max_skipped)
         day = _as_of(as_of, cfg)
         with progress(sys.stderr.isatty() and not quiet) as on_step:
             result = run_report(
@@ -321,6 +328,7 @@ def validate(
     config: ConfigOpt = None,
     data: DataOpt = None,
     lenient: LenientOpt = False,
+    max_skipped: MaxSkippedOpt = None,
     engine: EngineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -329,7 +337,7 @@ def validate(
     from crmkpi.validate import validate_inputs
 
     with user_errors():
-        cfg = _config(config, data, None, engine=engine)
+        cfg = with_leniency(_config(config, data, None, engine=engine), lenient, max_skipped)
         summary = validate_inputs(cfg, lenient=lenient)
         sys.stdout.write(summary)
 
@@ -344,6 +352,7 @@ def convert(
     ] = None,
     config: ConfigOpt = None,
     lenient: LenientOpt = False,
+    max_skipped: MaxSkippedOpt = None,
     engine: EngineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -355,7 +364,7 @@ def convert(
     with user_errors():
         if to not in FORMATS:
             raise UsageError(f"--to {to!r}: cannot convert to that (one of {', '.join(FORMATS)})")
-        cfg = _config(config, directory, None, engine=engine)
+        cfg = with_leniency(_config(config, directory, None, engine=engine), lenient, max_skipped)
         out = output if output is not None else directory / "parquet"
         inputs, written = convert_exports(cfg, out, lenient=lenient)
         _warn(input_warnings(inputs), quiet)

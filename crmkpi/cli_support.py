@@ -9,11 +9,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from crmkpi.errors import CrmkpiError, UsageError
+
+if TYPE_CHECKING:
+    from crmkpi.config import Config
 
 STDOUT_CLOSED = (
     "standard output is closed, so there is nowhere to write (a report can go to a file: -o FILE)"
@@ -83,6 +87,21 @@ def parse_day_option(text: str, calendar: str = "gregorian") -> date:
     except ValueError as exc:
         expected = "YYYY-MM-DD, Jalali or Gregorian" if calendar == "jalali" else "YYYY-MM-DD"
         raise UsageError(f"--as-of {text!r} is not a date ({exc}; expected {expected})") from None
+
+
+def with_leniency(cfg: Config, lenient: bool, max_skipped: str | None) -> Config:
+    """``--lenient`` and ``--max-skipped`` (which implies it) over the config's
+    ``lenient``: the limit given on the command line wins over the file's."""
+    from crmkpi.leniency import parse_share
+
+    limit = None
+    if max_skipped is not None:
+        try:
+            limit = parse_share(max_skipped)
+        except ValueError as exc:
+            raise UsageError(f"--max-skipped {max_skipped!r}: {exc}") from None
+    on = True if lenient or limit is not None else None
+    return cfg.with_overrides(lenient=on, max_skipped=limit)
 
 
 def no_color() -> bool:

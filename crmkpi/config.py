@@ -21,6 +21,7 @@ from crmkpi.configkeys import children
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
+from crmkpi.leniency import DEFAULT_MAX_SKIPPED, parse_share
 from crmkpi.presets import (
     ColumnSource,
     load_preset,
@@ -30,7 +31,7 @@ from crmkpi.presets import (
     parse_values,
     text_list,
 )
-from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, parse_yaml, read_yaml
+from crmkpi.yamlfile import KeyPath, YamlDoc, expect, known_keys, parse_yaml, read_yaml, shown
 
 
 @cache
@@ -99,6 +100,8 @@ class Config:
     engine: str = "auto"  # --engine only: auto, in-memory or streaming
     templates: dict[str, Path] = field(default_factory=dict)
     source_file: Path | None = None
+    lenient: bool = False  # skip bad rows (``lenient:``, --lenient, --max-skipped)
+    max_skipped: float = DEFAULT_MAX_SKIPPED  # the share of a table's rows it may skip
 
     def source(self, table: str) -> SourceSpec:
         return self.sources.get(table) or SourceSpec(table)
@@ -156,6 +159,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         templates=_templates(doc, data.get("templates"), base),
         kpis=parse_kpis(doc, data["kpis"]) if "kpis" in data else default_kpis(),
         source_file=source_file,
+        **_lenient(doc, data.get("lenient")),
     )
 
 
@@ -165,6 +169,29 @@ def default_kpis() -> tuple[KpiSpec, ...]:
     for its ``sources`` or ``title`` alone still reports what the default would)."""
     doc = read_yaml(DEFAULT_CONFIG, ours=True)
     return parse_kpis(doc, doc.data["kpis"])
+
+
+LENIENT_OPTIONS = children("lenient")
+
+
+def _lenient(doc: YamlDoc, value: Any) -> dict[str, Any]:
+    """``lenient: true`` (skip bad rows, at most 10% of a table's) or
+    ``lenient: {max_skipped: 0.05}`` (either turns it on); ``false`` or
+    nothing leaves it off."""
+    if value is None:
+        return {}
+    if isinstance(value, bool):
+        return {"lenient": value}
+    expect(doc, ("lenient",), value, dict, "true, false or a mapping like {max_skipped: 0.05}")
+    known_keys(doc, ("lenient",), value, LENIENT_OPTIONS)
+    limit = value.get("max_skipped", DEFAULT_MAX_SKIPPED)
+    path = ("lenient", "max_skipped")
+    expect(doc, path, limit, (int, float, str), "a share like 5% or 0.05")
+    try:
+        share = parse_share(limit)
+    except ValueError as exc:
+        raise ConfigError(f"{doc.where(path)}: max_skipped {shown(limit)}: {exc}") from None
+    return {"lenient": True, "max_skipped": share}
 
 
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:

@@ -159,6 +159,17 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "templates.md", "file path", "The Markdown template, relative to this config file.",
         "templates: {md: my-report.md.j2}", absent="the shipped report.md.j2",
     ),
+    ConfigKey(
+        "lenient", "`true`, `false` or a mapping", "Skip bad rows instead of stopping (as "
+        "`--lenient`), at most `max_skipped` of each table's rows; the report says how many "
+        "were skipped and why. A mapping turns it on too.",
+        "lenient: true", default="false",
+    ),
+    ConfigKey(
+        "lenient.max_skipped", "share (`5%` or `0.05`)", "The largest share of a table's rows "
+        "`lenient` may skip; past it the run stops with exit 3 naming the table and share "
+        "(`--max-skipped` wins).", "lenient: {max_skipped: 5%}", default="10%",
+    ),
     # sources.<table>
     ConfigKey(
         "sources.<table>", "mapping", f"How one table is read; the table is {_TABLE_NAMES}.",

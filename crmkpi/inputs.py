@@ -21,8 +21,9 @@ from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config, SourceSpec
 from crmkpi.converted import PRESET as CONVERTED
 from crmkpi.converted import find_converted, load_converted
-from crmkpi.errors import DataError, Problem
+from crmkpi.errors import DataError, ProblemGroup
 from crmkpi.kpis import Kpi, Tables
+from crmkpi.leniency import over_limit_message, share_of, share_text
 from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
 from crmkpi.sources.discovery import find_source_file, table_patterns
 from crmkpi.sources.encodings import NotUtf8Error
@@ -42,7 +43,12 @@ class InputSummary:
     skipped: int
     skipped_by_reason: dict[str, int]
     latest: date | None
-    examples: tuple[Problem, ...] = ()  # the first skipped row of each kind (lenient runs)
+    examples: tuple[ProblemGroup, ...] = ()  # the skipped rows of each kind (lenient runs)
+
+    @property
+    def skipped_share(self) -> float:
+        """Skipped rows / data rows read (0 when nothing was skipped)."""
+        return share_of(self.skipped, self.rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +107,10 @@ def load_inputs(
     ``on_step`` hears what is being done (the CLI shows it as progress).
     ``spill``: where a streaming run writes each validated table as typed
     Parquet, so that its KPI queries scan that instead of parsing the
-    source files again (the folder must outlive every query)."""
+    source files again (the folder must outlive every query).
+    ``lenient`` (or the config's ``lenient``) skips bad rows, at most
+    ``cfg.max_skipped`` of a table's rows: more is a DataError."""
+    lenient = lenient or cfg.lenient
     if not cfg.data.is_dir():
         raise DataError(
             f"{cfg.data}: data folder not found"
@@ -112,6 +121,7 @@ def load_inputs(
         timezone=cfg.timezone,
         currency=cfg.currency,
         lenient=lenient,
+        max_skipped=cfg.max_skipped,
         streaming=resolve_engine(cfg) == "streaming",
         spill=spill,
     )
@@ -132,8 +142,27 @@ def load_inputs(
             del absent["deal_stages"]
     stages = loaded.get("deal_stages")
     if stages is not None and stages.preset != CONVERTED:  # converted: cleaned back then
-        loaded["deal_stages"] = _clean_history(stages, loaded.get("deals"), lenient)
+        loaded["deal_stages"] = _clean_history(stages, loaded.get("deals"), ctx)
+    if lenient:
+        _within_limit(loaded, cfg.max_skipped)
     return Inputs(loaded, absent)
+
+
+def _within_limit(loaded: dict[str, LoadedTable], limit: float) -> None:
+    """A DataError for the tables a lenient run skipped more than ``limit`` of
+    (a converted table's rows were judged when it was converted), listing
+    what was skipped so it can be fixed."""
+    over = [
+        (t, message)
+        for t in loaded.values()
+        if t.preset != CONVERTED
+        and (message := over_limit_message(t.name, t.skipped, t.rows, limit)) is not None
+    ]
+    if over:
+        raise DataError(
+            "\n".join(message for _, message in over),
+            groups=tuple(g for t, _ in over for g in t.groups),
+        )
 
 
 def _load_each(
@@ -226,10 +255,12 @@ def nothing_found(cfg: Config, tables: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def _clean_history(stages: LoadedTable, deals: LoadedTable | None, lenient: bool) -> LoadedTable:
+def _clean_history(stages: LoadedTable, deals: LoadedTable | None, ctx: LoadContext) -> LoadedTable:
     """Repeated rows dropped; every deal_id must exist in deals (SCHEMA.md)."""
     stages = _without_repeats(stages)
-    return stages if deals is None else check_references(stages, deals, "deal_id", lenient)
+    if deals is None:
+        return stages
+    return check_references(stages, deals, "deal_id", ctx.lenient, ctx.max_skipped)
 
 
 def _without_repeats(stages: LoadedTable) -> LoadedTable:
@@ -334,7 +365,10 @@ def input_warnings(inputs: Inputs) -> tuple[str, ...]:
         if t.skipped:
             reasons = ", ".join(f"{reason}: {n}" for reason, n in t.skipped_by_reason.items())
             plural = "s" if t.skipped != 1 else ""
-            warnings.append(f"{t.name}: skipped {t.skipped} row{plural} of {t.rows} ({reasons})")
+            share = share_text(share_of(t.skipped, t.rows))
+            warnings.append(
+                f"{t.name}: skipped {t.skipped} row{plural} of {t.rows}, {share} ({reasons})"
+            )
         warnings.extend(t.warnings)
     return tuple(warnings)
 
@@ -342,14 +376,11 @@ def input_warnings(inputs: Inputs) -> tuple[str, ...]:
 EXAMPLES_SHOWN = 5
 
 
-def first_examples(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
-    """The first problem of each kind (column and issue), at most ``EXAMPLES_SHOWN``:
-    a lenient run says not only how many rows it skipped but which, so a user
-    can find them in the file."""
-    first: dict[tuple[str | None, str], Problem] = {}
-    for problem in problems:
-        first.setdefault((problem.column, problem.issue), problem)
-    return tuple(first.values())[:EXAMPLES_SHOWN]
+def first_examples(groups: tuple[ProblemGroup, ...]) -> tuple[ProblemGroup, ...]:
+    """The skipped rows of each kind (column and check), at most ``EXAMPLES_SHOWN``
+    kinds: a lenient run says not only how many rows it skipped but which,
+    so a user can find them in the file."""
+    return groups[:EXAMPLES_SHOWN]
 
 
 def summary(t: LoadedTable) -> InputSummary:
@@ -362,5 +393,5 @@ def summary(t: LoadedTable) -> InputSummary:
         t.skipped,
         t.skipped_by_reason,
         t.latest,
-        first_examples(t.problems),
+        first_examples(t.groups),
     )

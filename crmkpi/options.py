@@ -125,7 +125,19 @@ TemplateOpt = Annotated[
 ]
 LenientOpt = Annotated[
     bool,
-    typer.Option("--lenient", help="Skip bad rows (and say how many and why) instead of stopping."),
+    typer.Option(
+        "--lenient",
+        help="Skip bad rows (and say how many and why) instead of stopping; "
+        "at most 10% of a table's rows (see --max-skipped).",
+    ),
+]
+MaxSkippedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-skipped",
+        help="With --lenient (which it implies), the share of a table's rows that may be "
+        "skipped before the run stops: 5% or 0.05 (default 10%, or the config's lenient).",
+    ),
 ]
 ByOpt = Annotated[
     list[str] | None,

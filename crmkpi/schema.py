@@ -17,13 +17,15 @@ import polars as pl
 
 from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import SourceSpec
-from crmkpi.errors import DataError, Problem
+from crmkpi.errors import GROUP_VALUES_SHOWN, DataError, Problem, ProblemGroup
+from crmkpi.leniency import DEFAULT_MAX_SKIPPED, skip_advice
 from crmkpi.problems import (
     EXAMPLES_PER_CHECK,
     by_reason,
     column_label,
     examples_of,
     flag,
+    problem_groups,
     problems_in,
 )
 from crmkpi.sources.cells import CellRules, add_minutes, map_values
@@ -53,6 +55,7 @@ class LoadContext:
     timezone: str = "UTC"
     currency: str | None = None
     lenient: bool = False
+    max_skipped: float = DEFAULT_MAX_SKIPPED  # what a strict run's advice on --lenient says
     streaming: bool = False  # keep typed tables out of memory (read again by the KPIs)
     # Streaming: a folder where each validated table is written as typed
     # Parquet for the KPIs to scan (None: they read the source files again).
@@ -64,7 +67,8 @@ class LoadedTable:
     """A typed canonical table plus what the report says about its input.
 
     ``frame`` has the canonical columns the file has (typed) and ``ROW``.
-    ``problems`` holds the first examples of skipped rows (lenient runs).
+    ``problems`` holds the first examples of skipped rows (lenient runs),
+    ``groups`` the same said once per kind, with true counts.
     """
 
     name: str
@@ -83,6 +87,7 @@ class LoadedTable:
     # Vocabulary columns with values crmkpi does not know (read as missing):
     # the KPIs that read such a column are unavailable (``vocabulary.py``).
     unknown: tuple[Unknown, ...] = ()
+    groups: tuple[ProblemGroup, ...] = ()
 
 
 def load_table(
@@ -198,13 +203,16 @@ def _validated(
     totals = [int(counts[f"n{i}"][0]) for i in range(len(checks))]
     if sum(totals) and maybe_short:
         return None, True
+    groups = problem_groups(examples, checks, totals, file, mapping, table.name)
+    rows = int(counts["rows"][0])
     if sum(totals) and not ctx.lenient:
         raise DataError(
             f"{file}: {sum(totals)} problem{'s' if sum(totals) != 1 else ''} in {table.name}",
             problems,
             sum(totals),
+            groups=groups,
+            notes=(skip_advice(file, int(counts["bad_rows"][0]), rows, ctx.max_skipped),),
         )
-    rows = int(counts["rows"][0])
     left_out = extra[:1] if resolved.keep else []
     unknown = _unknown(extra[-1], vocabulary, mapping) if vocabulary else ()
     loaded = LoadedTable(
@@ -226,6 +234,7 @@ def _validated(
         problems=problems,
         left_out=int(left_out[0]["left_out"][0]) if left_out else 0,
         unknown=unknown,
+        groups=groups,
     )
     return loaded, maybe_short
 
@@ -439,7 +448,11 @@ def eager(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
 
 def check_references(
-    child: LoadedTable, parent: LoadedTable, column: str, lenient: bool
+    child: LoadedTable,
+    parent: LoadedTable,
+    column: str,
+    lenient: bool,
+    max_skipped: float = DEFAULT_MAX_SKIPPED,
 ) -> LoadedTable:
     """Rows of ``child`` whose ``column`` is not an id of ``parent`` (a stage row
     of a deal that deals.csv does not have): problems, or skipped rows."""
@@ -448,27 +461,33 @@ def check_references(
     orphans = rows.join(known, on=column, how="anti").sort(ROW)
     if orphans.height == 0:
         return child
+    file = child.path.name
+    issue = f"is not a {column} of {parent.path.name}"
     problems = tuple(
-        Problem(
-            child.path.name,
-            row,
-            column,
-            value,
-            f"is not a {column} of {parent.path.name}",
-            f"an id that {parent.path.name} has",
-        )
+        Problem(file, row, column, value, issue, f"an id that {parent.path.name} has")
         for row, value in zip(
             orphans[ROW].head(EXAMPLES_PER_CHECK),
             orphans[column].head(EXAMPLES_PER_CHECK),
             strict=True,
         )
     )
+    distinct = orphans[column].drop_nulls().unique(maintain_order=True)
+    group = ProblemGroup(
+        first=problems[0],
+        what=issue.removeprefix("is "),
+        count=orphans.height,
+        rows=tuple(p.row for p in problems if p.row is not None),
+        values=tuple(distinct.head(GROUP_VALUES_SHOWN)),
+        more_values=distinct.len() > GROUP_VALUES_SHOWN,
+    )
     if not lenient:
         total = orphans.height
         raise DataError(
-            f"{child.path.name}: {total} problem{'s' if total != 1 else ''} in {child.name}",
+            f"{file}: {total} problem{'s' if total != 1 else ''} in {child.name}",
             problems,
             total,
+            groups=(group,),
+            notes=(skip_advice(file, total, child.rows, max_skipped),),
         )
     reason = f"{column} not in {parent.name}"
     return replace(
@@ -477,4 +496,5 @@ def check_references(
         skipped=child.skipped + orphans.height,
         skipped_by_reason={**child.skipped_by_reason, reason: orphans.height},
         problems=child.problems + problems,
+        groups=(*child.groups, group),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from crmkpi.canonical import TABLE_NAMES, TABLES
 from crmkpi.config import Config
 from crmkpi.inputs import load_inputs
+from crmkpi.leniency import share_of, share_text
 from crmkpi.presets import load_preset, preset_names
 from crmkpi.schema import LoadedTable
 
@@ -55,8 +56,9 @@ def table_lines(table: LoadedTable) -> list[str]:
     if table.skipped:
         reasons = "; ".join(f"{reason}: {n}" for reason, n in table.skipped_by_reason.items())
         plural = "s" if table.skipped != 1 else ""
-        lines.append(f"  skipped {table.skipped:,} row{plural} ({reasons})")
-        lines.extend(f"    {problem}" for problem in table.problems[:PROBLEMS_SHOWN])
+        share = share_text(share_of(table.skipped, table.rows))
+        lines.append(f"  skipped {table.skipped:,} row{plural}, {share} ({reasons})")
+        lines.extend(f"    {group}" for group in table.groups[:PROBLEMS_SHOWN])
     lines.extend(f"  warning: {w}" for w in table.warnings)
     return lines
 

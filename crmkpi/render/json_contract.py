@@ -158,8 +158,10 @@ JSON_KEYS: tuple[JsonKey, ...] = (
     JsonKey("inputs.<table>", ("object",), "One table (`customers`, `deals` …)."),
     JsonKey("inputs.<table>.path", ("string",), "The file, relative to the data folder when in it."),
     JsonKey("inputs.<table>.preset", ("string",), "The preset that read it (`generic`, `hubspot` …)."),
-    JsonKey("inputs.<table>.rows", ("integer",), "Rows kept."),
+    JsonKey("inputs.<table>.rows", ("integer",), "Data rows read (skipped rows included)."),
     JsonKey("inputs.<table>.skipped", ("integer",), "Bad rows skipped (`--lenient`)."),
+    JsonKey("inputs.<table>.skipped_share", ("number", "integer"), "Skipped rows / data rows "
+            "read, 0 to 1 (0 when nothing was skipped); past `max_skipped` the run stops."),
     JsonKey("inputs.<table>.skipped_by_reason", ("object",), "Skipped rows by why."),
     JsonKey("inputs.<table>.skipped_by_reason.<reason>", ("integer",), "How many rows were "
             "skipped for this reason (`won deal without amount`)."),

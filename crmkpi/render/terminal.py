@@ -17,6 +17,7 @@ from rich.text import Text
 
 from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
+from crmkpi.leniency import share_text
 from crmkpi.periods import Period
 from crmkpi.render.dates import day_text, period_title, span_text
 from crmkpi.render.format import MISSING, display, spark_text
@@ -222,7 +223,8 @@ def _footer(report: Report, tr: Messages) -> list[Text]:
     for i in report.inputs:
         parts = [tr("{count} rows", count=tr.number(f"{i.rows:,}"))]
         if i.skipped:
-            parts.append(tr("{count} skipped", count=tr.number(i.skipped)))
+            share = tr.number(share_text(i.skipped_share))
+            parts.append(tr("{count} skipped ({share})", count=tr.number(i.skipped), share=share))
         if i.latest:
             parts.append(tr("latest {day}", day=day_text(i.latest, report.period.calendar, tr)))
         preset = f" ({i.preset})" if i.preset != "generic" else ""

@@ -15,6 +15,7 @@ from datetime import date
 
 from crmkpi import __version__
 from crmkpi.engine import InputSummary, KpiResult, Report
+from crmkpi.leniency import share_text
 from crmkpi.periods import Period
 from crmkpi.render.analyses_view import BreakdownView, breakdown_views
 from crmkpi.render.dates import day_text, period_title, span_text
@@ -102,6 +103,8 @@ class InputView:
     skipped_by_reason: tuple[tuple[str, int], ...]
     latest: date | None
     latest_text: str  # in the report's calendar and digits; '' when unknown
+    skipped_share: float = 0.0  # skipped / rows read
+    skipped_share_text: str = ""  # "4.9%" in the report's digits; '' when nothing was skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,8 @@ def _input_view(i: InputSummary, calendar: str, tr: Messages) -> InputView:
         tuple(i.skipped_by_reason.items()),
         i.latest,
         day_text(i.latest, calendar, tr) if i.latest else "",
+        i.skipped_share,
+        tr.number(share_text(i.skipped_share)) if i.skipped else "",
     )
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from crmkpi.canonical import Table, normalise_header
 from crmkpi.config import SourceSpec
-from crmkpi.errors import DataError, Problem
+from crmkpi.errors import DataError, Problem, shorten
 from crmkpi.presets import GENERIC, ColumnSource, TableMapping, load_preset, preset_names
 from crmkpi.sources.cells import map_values
 
@@ -151,6 +151,7 @@ def _choose(
         raise DataError(
             f"{file}: {what} finds the required {table.name} columns{tried}",
             tuple(_missing(file, c, best, headers, table.name) for c in best.missing),
+            notes=(f"the headers of {file}: {headers_text(headers)}",),
         )
     top = max(f.matched for f in complete)
     leaders = [f for f in complete if f.matched == top]
@@ -186,7 +187,6 @@ def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...], table:
     wanted = source.inputs if source is not None and source.inputs else (column,)
     used = {h for s in fit.columns.values() for h in s.inputs}  # closed_at is no created_at
     hint = closest_header(wanted, tuple(h for h in headers if h not in used))
-    shown = ", ".join(f'"{h}"' for h in headers[:12]) or "none"
     looked = " or ".join(f'"{w}"' for w in wanted)
     found = f'; the closest header is "{hint}"' if hint else ""
     fix = f'sources.{table}.columns: {{{column}: "{hint or "<your header>"}"}}'
@@ -196,8 +196,14 @@ def _missing(file: str, column: str, fit: _Fit, headers: tuple[str, ...], table:
         column,
         None,
         f"required column {column} not found: no header {looked}{found}",
-        f"one of the headers, or map yours in the config with {fix}; found {shown}",
+        f"one of the headers, or map yours in the config with {fix}",
     )
+
+
+def headers_text(headers: tuple[str, ...]) -> str:
+    """Every header of a file, quoted (each cut short), as a missing column's
+    error lists them: the one the user means may be the 40th."""
+    return ", ".join(f'"{shorten(h, 60)}"' for h in headers) or "none (the file has no header row)"
 
 
 def closest_header(wanted: tuple[str, ...], headers: tuple[str, ...]) -> str | None:

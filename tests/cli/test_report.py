@@ -58,7 +58,7 @@ def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
     # latest = D3's close on Oct 12; D4's 2026-12-01 is an expected close date, not data seen.
     assert doc["inputs"]["deals"] == {
         "path": "deals.csv", "preset": "generic", "rows": 4, "skipped": 0,
-        "skipped_by_reason": {}, "latest": "2026-10-12",
+        "skipped_share": 0, "skipped_by_reason": {}, "latest": "2026-10-12",
     }  # fmt: skip
     assert doc["warnings"] == [
         "deals: ignored the closed_at of 1 open deal (an expected close date)"
@@ -132,10 +132,15 @@ def test_bad_cell_names_file_row_column_value(data_dir: Path) -> None:
 def test_lenient_skips_and_reports(data_dir: Path) -> None:
     text = (data_dir / "deals.csv").read_text().replace("2026-10-10", "2026-02-30")
     (data_dir / "deals.csv").write_text(text)
-    result = _report("-d", str(data_dir), *OCT, "-f", "json", "--lenient")
+    # 1 of 4 rows is over the default limit of 10%.
+    over = _report("-d", str(data_dir), *OCT, "-f", "json", "--lenient")
+    assert over.exit_code == 3
+    assert "deals: --lenient skipped 25% of rows (1 of 4)" in over.stderr
+    result = _report("-d", str(data_dir), *OCT, "-f", "json", "--lenient", "--max-skipped", "25%")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["inputs"]["deals"]["skipped"] == 1
+    assert doc["inputs"]["deals"]["skipped_share"] == 0.25
     assert doc["inputs"]["deals"]["skipped_by_reason"] == {"closed_at is not a date": 1}
     assert {k["id"]: k["value"] for k in doc["kpis"]}["revenue"] == 1000.0  # D2 was skipped
     assert any("skipped 1 row" in w for w in doc["warnings"])

@@ -144,9 +144,10 @@ def test_lenient_counts_skipped_rows_per_table_and_reason(scene: Scene) -> None:
     assert (deals["rows"], deals["skipped"]) == (deals_rows, 4)
     assert deals["skipped_by_reason"] == {"created_at is not a date": 3, "amount is negative": 1}
     assert doc["inputs"]["leads"]["skipped"] == 0
+    assert (customers["skipped_share"], deals["skipped_share"]) == (1 / 200, 4 / deals_rows)
     expected = [
-        "customers: skipped 1 row of 200 (created_at is not a date: 1)",
-        f"deals: skipped 4 rows of {deals_rows} (created_at is not a date: 3, "
+        "customers: skipped 1 row of 200, 0.5% (created_at is not a date: 1)",
+        f"deals: skipped 4 rows of {deals_rows}, {4 / deals_rows:.1%} (created_at is not a date: 3, "
         "amount is negative: 1)",
     ]
     assert doc["warnings"] == expected
@@ -160,7 +161,7 @@ def test_lenient_report_shows_the_first_examples_of_each_reason(scene: Scene) ->
     assert outcome.code == 0, outcome
     for example in (
         'customers.csv, row 4, column created_at: "2023-13-01"',
-        'deals.csv, row 5, column created_at: "someday"',
+        'deals.csv, column created_at: not a date in 3 rows (5, 6, 7): "someday"',
         f'deals.csv, row {row}, column amount: "-5"',
     ):
         assert example in outcome.stderr, outcome.stderr
@@ -177,7 +178,11 @@ def test_lenient_validate_shows_the_first_examples_of_each_reason(scene: Scene) 
     row = _break_for_lenient(scene)
     outcome = scene.run("validate", "-d", str(scene.data), "--lenient")
     assert outcome.code == 0, outcome
-    assert "skipped 4 rows (created_at is not a date: 3; amount is negative: 1)" in outcome.stdout
+    rows = len(scene.rows("deals.csv")) - 1
+    assert (
+        f"skipped 4 rows, {4 / rows:.1%} (created_at is not a date: 3; amount is negative: 1)"
+        in outcome.stdout
+    )
     assert f'deals.csv, row {row}, column amount: "-5" is negative' in outcome.stdout
     assert 'customers.csv, row 4, column created_at: "2023-13-01"' in outcome.stdout
 

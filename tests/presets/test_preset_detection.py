@@ -104,12 +104,12 @@ def test_unknown_file_lists_every_missing_column(tmp_path: Path) -> None:
         (DEALS_FILE, "created_at"),
         (DEALS_FILE, "status"),
     }
-    found = '; found "Kundennummer", "Betrag", "Bemerkung"'
     assert [p.expected for p in error.problems] == [
         "one of the headers, or map yours in the config with "
-        f'sources.deals.columns: {{{column}: "<your header>"}}{found}'
+        f'sources.deals.columns: {{{column}: "<your header>"}}'
         for column in ("deal_id", "created_at", "status")
     ]
+    assert error.notes == (f'the headers of {DEALS_FILE}: "Kundennummer", "Betrag", "Bemerkung"',)
 
 
 def test_headers_two_presets_fit_equally_are_an_error(tmp_path: Path) -> None:

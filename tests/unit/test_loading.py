@@ -327,9 +327,10 @@ def test_duplicate_ids_list_both_rows(tmp_path: Path) -> None:
         (2, "customer_id", "c1"),
         (4, "customer_id", "c1"),
     ]
-    text = str(error)
-    assert 'customers.csv, row 2, column customer_id: "c1"' in text
-    assert 'customers.csv, row 4, column customer_id: "c1"' in text
+    assert str(error).splitlines()[1] == (
+        '  customers.csv, column customer_id: duplicate customer_id in 2 rows (2, 4): "c1" '
+        "(expected each id once)"
+    )
 
 
 def test_duplicate_ids_are_reported_with_the_other_problems(tmp_path: Path) -> None:
@@ -543,15 +544,17 @@ def test_survey_score_not_whole(tmp_path: Path) -> None:
     assert (problem.row, problem.column, problem.value) == (2, "score", "9.5")
 
 
-def test_more_than_twenty_problems_lists_twenty_then_a_count(tmp_path: Path) -> None:
+def test_twenty_five_identical_problems_are_one_line_with_their_count(tmp_path: Path) -> None:
     rows = "".join(f"c{i},2026-02-30\n" for i in range(25))
     path = write(tmp_path, "customers.csv", "customer_id,created_at\n" + rows)
     error = load_error(path, "customers")
     assert error.total == 25
-    listed = [line for line in str(error).splitlines() if "customers.csv, row" in line]
-    assert len(listed) == 20
-    assert listed[0].strip().startswith("customers.csv, row 2, column created_at")
-    assert str(error).splitlines()[-1].strip() == "… and 5 more problems"
+    assert len(error.problems) == 20  # the first examples, for programs
+    assert str(error).splitlines()[:2] == [
+        "customers.csv: 25 problems in customers",
+        "  customers.csv, column created_at: not a date in 25 rows (2, 3, 4, 5, 6 …): "
+        '"2026-02-30" (expected a date like 2026-10-05)',
+    ]
 
 
 @pytest.mark.parametrize("counted", [True, False])
