@@ -111,12 +111,7 @@ def load_inputs(
     ``lenient`` (or the config's ``lenient``) skips bad rows, at most
     ``cfg.max_skipped`` of a table's rows: more is a DataError."""
     lenient = lenient or cfg.lenient
-    if not cfg.data.is_dir():
-        raise DataError(
-            f"{cfg.data}: data folder not found"
-            if not cfg.data.exists()
-            else f"{cfg.data}: is not a folder"
-        )
+    _data_folder(cfg.data)
     ctx = LoadContext(
         timezone=cfg.timezone,
         currency=cfg.currency,
@@ -146,6 +141,14 @@ def load_inputs(
     if lenient:
         _within_limit(loaded, cfg.max_skipped)
     return Inputs(loaded, absent)
+
+
+def _data_folder(data: Path) -> None:
+    """A DataError unless ``data`` is a folder."""
+    if not data.is_dir():
+        raise DataError(
+            f"{data}: data folder not found" if not data.exists() else f"{data}: is not a folder"
+        )
 
 
 def _within_limit(loaded: dict[str, LoadedTable], limit: float) -> None:

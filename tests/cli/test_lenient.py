@@ -50,6 +50,10 @@ def test_lenient_over_the_default_limit_is_exit_3(tmp_path: Path) -> None:
 def test_every_command_that_reads_inputs_has_the_limit(tmp_path: Path, command: str) -> None:
     data = _deals(tmp_path / "data", 255, 245)
     where = [str(data), "--to", "parquet"] if command == "convert" else ["-d", str(data)]
+    if command == "check":  # check needs a rule to judge (else exit 2 before any data is read)
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(f"data: {data}\nkpis:\n  - won_deals: {{fail: '< 1'}}\n")
+        where = ["-c", str(rules)]
     over = _run(command, *where, "--lenient")
     assert (over.exit_code, over.stderr.splitlines()[0]) == (3, OVER)
     within = _run(command, *where, "--max-skipped", "50%")  # implies --lenient

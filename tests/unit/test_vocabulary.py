@@ -175,7 +175,7 @@ def test_lenient_drops_no_row_for_a_word_and_counts_only_kept_rows(tmp_path: Pat
         "D2,not a date,won,2026-10-06,200,C2,Partner\n"
         "D3,2026-10-02,won,2026-10-07,300,C3,Partner\n",
     )
-    cfg = config_from_text(f"data: {tmp_path}\n", tmp_path)
+    cfg = config_from_text(f"data: {tmp_path}\nlenient: {{max_skipped: 50%}}\n", tmp_path)
     deals = load_inputs(cfg, ("deals",), lenient=True).loaded["deals"]
     assert deals.frame["deal_id"].to_list() == ["D1", "D3"]
     assert [(u.column, u.values) for u in deals.unknown] == [("type", (("Partner", 1),))]
