@@ -158,8 +158,11 @@ def _date_fix(check: Check, values: Iterable[str], table: str) -> str | None:
     order than ISO: only a format that reads some of the offending cells."""
     if check.expected not in (DATE_EXPECTED, DATETIME_EXPECTED):
         return None
-    formats = date_orders(list(dict.fromkeys(values)))
+    values = list(dict.fromkeys(values))
     where = f"to sources.{table} in the config"
+    if looks_jalali(values):
+        return f"the dates look Jalali (Solar Hijri): add calendar: jalali {where}"
+    formats = date_orders(values)
     if len(formats) == 1:
         [(order, fmt)] = formats.items()
         return f'the dates are written {order}: add date_format: "{fmt}" {where}'
@@ -167,6 +170,21 @@ def _date_fix(check: Check, values: Iterable[str], table: str) -> str | None:
         either = " or ".join(f'"{fmt}" ({order})' for order, fmt in formats.items())
         return f"the dates could be day first or month first: add date_format: {either} {where}"
     return None
+
+
+# Persian (U+06F0-06F9) and Arabic-Indic (U+0660-0669) digits as ASCII, for the look of a cell.
+_ASCII_DIGITS = str.maketrans(
+    {**{chr(0x06F0 + d): str(d) for d in range(10)}, **{chr(0x0660 + d): str(d) for d in range(10)}}
+)
+_JALALI_LIKE = re.compile(r"^1[345]\d\d[/-]\d{1,2}[/-]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def looks_jalali(values: list[str]) -> bool:
+    """Every cell is a date of a Solar Hijri year (1300–1599, as Didar and
+    other Iranian CRMs write them, in any digits): a Gregorian source given
+    a Jalali export."""
+    cells = [v.strip().translate(_ASCII_DIGITS) for v in values if v]
+    return bool(cells) and all(_JALALI_LIKE.match(c) for c in cells)
 
 
 def date_orders(values: list[str]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from crmkpi.config import Config, SourceSpec, config_from_text
 from crmkpi.errors import ConfigError, DataError, Problem, ProblemGroup
 from crmkpi.inputs import load_inputs
 from crmkpi.leniency import parse_share, share_text
-from crmkpi.problems import date_orders
+from crmkpi.problems import date_orders, looks_jalali
 from crmkpi.schema import LoadContext, LoadedTable, load_table
 from crmkpi.sources.loaders import open_table
 
@@ -321,3 +321,36 @@ def test_more_than_twenty_kinds_are_counted_after_twenty() -> None:
     assert len(lines) == 1 + 20 + 1
     assert lines[20] == "  f.csv, column c19: empty in 3 rows: 2, 3, 4"
     assert lines[-1] == "  … and 3 more kinds of problem in 9 rows"
+
+
+def _persian(text: str) -> str:
+    return text.translate({ord(str(d)): chr(0x06F0 + d) for d in range(10)})
+
+
+def test_jalali_dates_in_a_gregorian_source_point_at_calendar_jalali(tmp_path: Path) -> None:
+    # A Didar-style file with canonical headers: Jalali days, Persian digits and
+    # ASCII ones (what `crmkpi sample --calendar jalali` writes for leads.csv).
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "lead_id,created_at\nL1," + _persian("1402/07/11") + "\nL2,1403/7/5\nL3,1403-07-15 14:30\n",
+        encoding="utf-8",
+    )
+    text = str(_error(path, "leads"))
+    assert (
+        "    fix: the dates look Jalali (Solar Hijri): add calendar: jalali "
+        "to sources.leads in the config"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("values", "jalali"),
+    [
+        ([_persian("1402/07/11")], True),
+        (["1403/07/15 14:30", "1399-12-30"], True),
+        (["1403/07/15", "2024/10/06"], False),  # a Gregorian cell: not a Jalali export
+        (["31/01/2026"], False),
+        ([], False),
+    ],
+)
+def test_looks_jalali(values: list[str], jalali: bool) -> None:
+    assert looks_jalali(values) is jalali
