@@ -122,10 +122,12 @@ def _parts(spec: KpiSpec, by_id: dict[str, KpiSpec]) -> tuple[str, ...]:
     return tuple(p for ref in refs for p in (_parts(by_id[ref], by_id) if ref in by_id else (ref,)))
 
 
-def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
+def needed_tables(specs: tuple[KpiSpec, ...], optional: bool = True) -> tuple[str, ...]:
+    """The tables the KPIs read; with ``optional``, those they read when
+    present too (without: the tables they cannot do without)."""
     by_id = {s.id: s for s in specs}
     kpis = [get(part) for spec in specs for part in _parts(spec, by_id)]
-    wanted = {t for kpi in kpis for t in (*kpi.tables, *kpi.optional_tables)}
+    wanted = {t for k in kpis for t in (*k.tables, *(k.optional_tables if optional else ()))}
     return tuple(t for t in TABLES if t in wanted)
 
 
@@ -365,7 +367,12 @@ def _run_report(
     if dimensions and "customers" not in tables:  # dimensions reach other tables through it
         tables = ("customers", *tables)
     wanted = {*tables, *(t for name in cfg.sections for t in SECTION_TABLES[name])}
-    inputs = load_inputs(cfg, tuple(t for t in TABLES if t in wanted), lenient, on_step, spill)
+    # A table only a breakdown or a KPI's optional input reads may be absent
+    # (a file named like it that is not one is said, not an error).
+    needed = {*needed_tables(specs, optional=False), *(SECTION_TABLES[n][0] for n in cfg.sections)}
+    inputs = load_inputs(
+        cfg, tuple(t for t in TABLES if t in wanted), lenient, on_step, spill, tuple(needed)
+    )
     # The previous period is usually a trend point too: each distinct period is computed once.
     index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
     on_step(f"computing {len(specs)} KPIs for {len(index)} periods")

@@ -25,7 +25,13 @@ from crmkpi.errors import DataError, ProblemGroup
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.leniency import over_limit_message, share_of, share_text
 from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
-from crmkpi.sources.discovery import find_source_file, table_patterns
+from crmkpi.sources.discovery import (
+    TEXT_EXTENSIONS,
+    FileRole,
+    FolderScan,
+    scan_folder,
+    table_patterns,
+)
 from crmkpi.sources.encodings import NotUtf8Error
 from crmkpi.sources.history import drop_repeated_stages
 from crmkpi.sources.loaders import ROW, RawTable, open_table
@@ -57,6 +63,7 @@ class Inputs:
 
     loaded: dict[str, LoadedTable]
     absent: dict[str, str]
+    files: tuple[FileRole, ...] = ()  # every file of the data folder, and what for
 
     def frames(self) -> dict[str, pl.LazyFrame]:
         """The loaded tables as lazy frames, by table name."""
@@ -102,6 +109,7 @@ def load_inputs(
     lenient: bool,
     on_step: Callable[[str], None] = no_step,
     spill: Path | None = None,
+    needed: tuple[str, ...] | None = None,
 ) -> Inputs:
     """Read and validate each table; a default file that is absent is not an error.
     ``on_step`` hears what is being done (the CLI shows it as progress).
@@ -109,9 +117,14 @@ def load_inputs(
     Parquet, so that its KPI queries scan that instead of parsing the
     source files again (the folder must outlive every query).
     ``lenient`` (or the config's ``lenient``) skips bad rows, at most
-    ``cfg.max_skipped`` of a table's rows: more is a DataError."""
+    ``cfg.max_skipped`` of a table's rows: more is a DataError.
+    ``needed`` (default: all of ``tables``) are the tables a requested KPI
+    cannot do without: a file named like another table that lacks its
+    required columns makes that table absent, with why, not an error."""
     lenient = lenient or cfg.lenient
     _data_folder(cfg.data)
+    scan = scan_folder(cfg.data, cfg.sources)
+    needs = set(tables if needed is None else needed)
     ctx = LoadContext(
         timezone=cfg.timezone,
         currency=cfg.currency,
@@ -123,13 +136,13 @@ def load_inputs(
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
     raws: dict[str, RawTable] = {}
-    for name, found in _load_each(cfg, tables, ctx, raws, on_step).items():
+    for name, found in _load_each(cfg, tables, ctx, raws, on_step, _finder(scan, needs)).items():
         if isinstance(found, str):
             absent[name] = found
         else:
             loaded[name] = found
     if tables and not loaded:  # a report of nothing but "—" would look like one
-        raise DataError(nothing_found(cfg, tables))
+        raise DataError(nothing_found(cfg, tables, scan))
     if "deal_stages" in absent and "deals" in raws:  # a real deal_stages file always wins
         derived = _wide_stages(raws["deals"], loaded["deals"], cfg, ctx, on_step)
         if derived is not None:
@@ -140,7 +153,20 @@ def load_inputs(
         loaded["deal_stages"] = _clean_history(stages, loaded.get("deals"), ctx)
     if lenient:
         _within_limit(loaded, cfg.max_skipped)
-    return Inputs(loaded, absent)
+    return Inputs(loaded, absent, scan.roles)
+
+
+Finder = Callable[[str], "Path | str | None"]
+"""A table's file in the data folder, why it is absent (a string), or None."""
+
+
+def _finder(scan: FolderScan, needed: set[str]) -> Finder:
+    def find(table: str) -> Path | str | None:
+        if table in scan.lacking and table not in needed:
+            return f"{scan.lacking[table]} (no KPI asked for needs {table})"
+        return scan.file_for(table)
+
+    return find
 
 
 def _data_folder(data: Path) -> None:
@@ -174,6 +200,7 @@ def _load_each(
     ctx: LoadContext,
     raws: dict[str, RawTable],
     on_step: Callable[[str], None],
+    find: Finder,
 ) -> dict[str, LoadedTable | str]:
     """Every table loaded, two or more at once.
 
@@ -186,9 +213,9 @@ def _load_each(
     first failing table's error is raised, whichever failed first in time.
     """
     if len(tables) < 2:
-        return {name: _load(cfg, name, ctx, raws, on_step) for name in tables}
+        return {name: _load(cfg, name, ctx, raws, on_step, find) for name in tables}
     with ThreadPoolExecutor(max_workers=min(len(tables), _LOAD_WORKERS)) as pool:
-        futures = {name: pool.submit(_load, cfg, name, ctx, raws, on_step) for name in tables}
+        futures = {name: pool.submit(_load, cfg, name, ctx, raws, on_step, find) for name in tables}
         try:
             return {name: future.result() for name, future in futures.items()}
         except BaseException:
@@ -203,6 +230,7 @@ def _load(
     ctx: LoadContext,
     raws: dict[str, RawTable],
     on_step: Callable[[str], None],
+    find: Finder,
 ) -> LoadedTable | str:
     """One table, or why it is absent; its raw file goes into ``raws``."""
     converted = find_converted(cfg.data, name)
@@ -211,7 +239,11 @@ def _load(
         return load_converted(*converted, cfg.timezone)
     source = in_data_folder(cfg.source(name), cfg.data)
     path = source.path or next(iter(source.files.values()), None)
-    path = path or find_source_file(cfg.data, name, source.preset)
+    if path is None:
+        found = find(name)
+        if isinstance(found, str):
+            return found
+        path = found
     if source.path is not None and not source.path.exists():
         raise DataError(f"{source.path}: file not found (named in sources.{name}.path)")
     if path is None:
@@ -227,9 +259,10 @@ PATTERNS_SHOWN = 4
 FILES_SHOWN = 10
 
 
-def nothing_found(cfg: Config, tables: tuple[str, ...]) -> str:
+def nothing_found(cfg: Config, tables: tuple[str, ...], scan: FolderScan | None = None) -> str:
     """Why a data folder holding no file of any table ``tables`` names is an
-    input error: what was looked for there, what the folder holds, the fix."""
+    input error: what was looked for there, what the folder holds (and why
+    each data file is no table's), the fix."""
     folder = cfg.data
     which = tables[0] if len(tables) == 1 else f"any of {', '.join(tables)}"
     lines = [f"{folder}: no CRM export found for {which}", "  looked for:"]
@@ -242,12 +275,19 @@ def nothing_found(cfg: Config, tables: tuple[str, ...]) -> str:
             more = ", … (crmkpi presets)" if len(patterns) > PATTERNS_SHOWN else ""
             named += f", or a CRM's export named like {shown}{more}"
         lines.append(f"    {table:<{width}}  {named}")
+    lines.append(
+        f"    {'':<{width}}  or any file whose headers hold the table's id and required columns"
+    )
     entries = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
     entries = [e for e in entries if not e.startswith(".")]
     if entries:
         rest = len(entries) - FILES_SHOWN
         listed = ", ".join(entries[:FILES_SHOWN]) + (f" and {rest} more" if rest > 0 else "")
         lines.append(f"  the folder holds: {listed}")
+        unused = [r for r in (scan.roles if scan else ()) if r.table is None]
+        unused = [r for r in unused if r.path.suffix.lower() in TEXT_EXTENSIONS]
+        width = max((len(r.path.name) for r in unused[:FILES_SHOWN]), default=0)
+        lines.extend(f"    {r.line(width)}" for r in unused[:FILES_SHOWN])
     else:
         lines.append("  the folder is empty")
     lines.append(

@@ -10,25 +10,40 @@ from __future__ import annotations
 
 from crmkpi.canonical import TABLE_NAMES, TABLES
 from crmkpi.config import Config
+from crmkpi.engine import needed_tables
 from crmkpi.inputs import load_inputs
 from crmkpi.leniency import share_of, share_text
 from crmkpi.presets import load_preset, preset_names
 from crmkpi.schema import LoadedTable
+from crmkpi.sources.discovery import FileRole
 
 PROBLEMS_SHOWN = 5
 
 
 def validate_inputs(cfg: Config, *, lenient: bool) -> str:
-    """A summary per table (file, preset, mapping, rows, skipped rows); raises
-    DataError (exit 3) on the first table with problems unless ``lenient``."""
-    inputs = load_inputs(cfg, TABLE_NAMES, lenient)
+    """A summary per table (file, preset, mapping, rows, skipped rows), then
+    every file of the data folder with what it was taken for, or why not;
+    raises DataError (exit 3) on the first table with problems unless
+    ``lenient``. A file named like a table that lacks its required columns
+    is an error only when one of the config's KPIs needs that table."""
+    needed = needed_tables(cfg.kpis, optional=False)
+    inputs = load_inputs(cfg, TABLE_NAMES, lenient, needed=needed)
     lines: list[str] = []
     for table in inputs.loaded.values():
         lines.extend(table_lines(table))
     lines.extend(reason for reason in inputs.absent.values())
+    lines.extend(files_lines(inputs.files, cfg))
     ok = all(t.skipped == 0 for t in inputs.loaded.values())
     lines.append("all inputs valid" if ok else "inputs valid after skipping bad rows (--lenient)")
     return "\n".join(lines) + "\n"
+
+
+def files_lines(files: tuple[FileRole, ...], cfg: Config) -> list[str]:
+    """``files in <folder>:`` and a line per file: nothing is ignored silently."""
+    if not files:
+        return []
+    width = max(len(r.path.name) for r in files)
+    return [f"files in {cfg.data}:", *(f"  {r.line(width)}" for r in files)]
 
 
 def table_lines(table: LoadedTable) -> list[str]:

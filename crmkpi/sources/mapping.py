@@ -109,6 +109,43 @@ def resolve_mapping(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderFit:
+    """How well a file's headers fit one canonical table: through the best
+    preset (a complete one first, then the most columns), the columns it
+    finds and the required ones it lacks. Nothing is read but the headers."""
+
+    table: str
+    preset: str
+    matched: int
+    listed: int
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def describe(self) -> str:
+        """``hubspot 9 of 11 columns``."""
+        return f"{self.preset} {self.matched} of {self.listed} columns"
+
+
+def header_fit(headers: tuple[str, ...], table: Table, source: SourceSpec) -> HeaderFit:
+    """The best fit of ``headers`` to ``table``, as ``resolve_mapping`` would
+    judge it, but never an error: discovery compares tables with it."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(normalise_header(header), header)
+    names = (source.preset,) if source.preset else _candidates(table.name)
+    fits = [_fit(name, _merged(name, table, source), by_key, table) for name in names]
+    pool = [f for f in fits if not f.missing] or fits
+    best = max(pool, key=lambda f: (f.matched, f.name == GENERIC))
+    return HeaderFit(
+        table.name, best.name, best.matched, best.listed, tuple(best.columns), best.missing
+    )
+
+
 def _candidates(table: str) -> tuple[str, ...]:
     return tuple(n for n in preset_names() if table in load_preset(n).tables)
 

@@ -245,7 +245,10 @@ def test_init_on_a_didar_export_writes_its_calendar_locale_and_zone(tmp_path: Pa
     assert config["locale"] == "fa"
     assert config["timezone"] == "Asia/Tehran"
     assert "Didar" in text  # and says where that came from
-    assert "sources" not in config  # the preset is still detected when reading
+    # The Didar exports' preset is still detected when reading; only the
+    # canonical-header files with Jalali dates and Persian words need a
+    # source (issue 22: their calendar and values:).
+    assert set(config["sources"]) == {"leads", "surveys", "spend", "deal_stages"}
 
 
 def test_the_config_init_writes_reads_a_didar_export_in_jalali_months(tmp_path: Path) -> None:
