@@ -119,6 +119,7 @@ def load_inputs(
         max_skipped=cfg.max_skipped,
         streaming=resolve_engine(cfg) == "streaming",
         spill=spill,
+        dates=cfg.dates,
     )
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
