@@ -8,6 +8,7 @@ are listed in ``configkeys.py`` (and docs/config.md, generated from it).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -20,7 +21,7 @@ from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.calendars import GREGORIAN_YEARS
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
 from crmkpi.configkeys import children
-from crmkpi.errors import ConfigError, suggest
+from crmkpi.errors import ConfigError, DataError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
 from crmkpi.leniency import DEFAULT_MAX_SKIPPED, parse_share
@@ -120,6 +121,18 @@ class Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed; a loop of symbolic links
+    (``a -> b -> a``) is a DataError naming it, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 says RuntimeError, 3.13 OSError
+        raise DataError(
+            f"{path}: cannot be followed: it is a loop of symbolic links (or one too long); "
+            "point at the real folder or file"
+        ) from exc
+
+
 def find_config(explicit: Path | None, cwd: Path) -> Path:
     """``--config``, else ``crmkpi.yaml`` in the current folder, else the built-in set."""
     if explicit is not None:
@@ -152,7 +165,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
             )
     return Config(
         title=_text(doc, data, "title", "CRM KPIs"),
-        data=(base / _text(doc, data, "data", ".")).resolve(),
+        data=resolved(base / _text(doc, data, "data", ".")),
         currency=_optional_text(doc, data, "currency"),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", CALENDARS, "gregorian"),
@@ -220,10 +233,8 @@ def _dates(doc: YamlDoc, value: Any) -> tuple[date, date]:
         if isinstance(day, datetime):
             day = day.date()
         if isinstance(day, str):
-            try:
+            with contextlib.suppress(ValueError):
                 day = date.fromisoformat(day)
-            except ValueError:
-                pass
         if not isinstance(day, date):
             raise ConfigError(
                 f"{doc.where(('dates', key))}: dates.{key} {shown(day)} is not a date "
@@ -232,9 +243,7 @@ def _dates(doc: YamlDoc, value: Any) -> tuple[date, date]:
         ends.append(day)
     low, high = ends
     if low > high:
-        raise ConfigError(
-            f"{doc.where(('dates',))}: dates.min {low} is after dates.max {high}"
-        )
+        raise ConfigError(f"{doc.where(('dates',))}: dates.min {low} is after dates.max {high}")
     return low, high
 
 
@@ -464,7 +473,7 @@ def _templates(doc: YamlDoc, value: Any, base: Path) -> dict[str, Path]:
     paths = {}
     for fmt, path in value.items():
         expect(doc, ("templates", fmt), path, str, "a file path")
-        paths[str(fmt)] = (base / path).resolve()
+        paths[str(fmt)] = resolved(base / path)
     return paths
 
 

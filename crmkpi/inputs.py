@@ -209,7 +209,7 @@ def _load(
     converted = find_converted(cfg.data, name)
     if converted is not None:  # typed by crmkpi convert: read as it is, lazily
         on_step(f"reading {converted[0].name}")
-        return load_converted(*converted, cfg.timezone)
+        return load_converted(*converted, cfg.timezone, cfg.dates)
     source = in_data_folder(cfg.source(name), cfg.data)
     path = source.path or next(iter(source.files.values()), None)
     path = path or find_source_file(cfg.data, name, source.preset)

@@ -120,12 +120,14 @@ def test_utc_offsets_within_14_hours_are_read(scene: Scene, offset: str) -> None
 def _converted(scene: Scene) -> Path:
     """``crmkpi convert`` of the scene's data into ``scene.root / "conv"``."""
     target = scene.root / "conv"
-    outcome = invoke("convert", "-d", str(scene.data), "-o", str(target))
+    outcome = invoke("convert", str(scene.data), "--to", "parquet", "-o", str(target))
     assert outcome.code == 0, outcome
     return target
 
 
-def _edit_parquet(path: Path, edit: pl.Expr | None = None, rows: pl.DataFrame | None = None) -> None:
+def _edit_parquet(
+    path: Path, edit: pl.Expr | None = None, rows: pl.DataFrame | None = None
+) -> None:
     """Change a converted file's rows and keep its metadata, as a user could."""
     meta = pl.read_parquet_metadata(path)
     frame = pl.read_parquet(path)
@@ -140,11 +142,17 @@ def _edit_parquet(path: Path, edit: pl.Expr | None = None, rows: pl.DataFrame | 
     ("edit", "words"),
     [
         (
-            pl.when(pl.col("status") == "won").then(-pl.col("amount")).otherwise("amount"),
-            ("amount", "is negative"),
+            pl.when(pl.col("status") == "won")
+            .then(-pl.col("amount"))
+            .otherwise("amount")
+            .alias("amount"),
+            ("amount", "negative", "an amount of 0 or more"),
         ),
         (
-            pl.when(pl.col("status") == "won").then(pl.lit("WON")).otherwise("status"),
+            pl.when(pl.col("status") == "won")
+            .then(pl.lit("WON"))
+            .otherwise("status")
+            .alias("status"),
             ("status", '"WON"', "not a known value"),
         ),
     ],
@@ -167,12 +175,12 @@ def test_an_edited_converted_parquet_is_checked(
 
 def test_duplicated_rows_in_a_converted_parquet_are_refused(scene: Scene) -> None:
     folder = _converted(scene)
-    path = folder / "deal_stages.parquet"  # no id column: the source rows repeat
+    path = folder / "spend.parquet"  # no id column: the source rows repeat
     _edit_parquet(path, rows=pl.read_parquet(path).head(3))
     outcome = invoke("report", "-d", str(folder), *PERIOD, "-o", str(scene.out))
     assert outcome.code == 3, outcome
-    assert "deal_stages.parquet" in outcome.stderr
-    assert "more than once" in outcome.stderr, outcome.stderr
+    assert "spend.parquet" in outcome.stderr
+    assert "more than once in 6 rows" in outcome.stderr, outcome.stderr
     assert "Traceback" not in outcome.output
 
 
@@ -206,7 +214,8 @@ def test_bad_metadata_in_a_converted_parquet_is_a_data_error(
     pl.read_parquet(path).write_parquet(path, metadata=meta)
     outcome = invoke("report", "-d", str(folder), *PERIOD, "-o", str(scene.out))
     assert outcome.code == 3, outcome
-    assert "customers.parquet" in outcome.stderr and key in outcome.stderr, outcome.stderr
+    assert "customers.parquet" in outcome.stderr
+    assert f"metadata {key}" in outcome.stderr, outcome.stderr
     assert "crmkpi convert" in outcome.stderr
     assert "Traceback" not in outcome.output
 
@@ -235,7 +244,8 @@ def test_a_symlink_loop_as_the_data_folder(scene: Scene) -> None:
     (scene.root / "loop2").symlink_to(loop)
     outcome = scene.run("report", "-d", str(loop), *PERIOD, "-o", str(scene.out))
     assert outcome.code == 3, outcome
-    assert str(loop) in outcome.stderr and "symbolic link" in outcome.stderr, outcome.stderr
+    assert str(loop) in outcome.stderr
+    assert "loop of symbolic links" in outcome.stderr, outcome.stderr
     assert "Traceback" not in outcome.output
 
 
@@ -250,7 +260,7 @@ def test_an_unreadable_data_file(scene: Scene) -> None:
     scene.assert_refused(outcome, 3, "customers.csv", "permission")
 
 
-@pytest.mark.parametrize("value", ["0", "zero", "-2"])
+@pytest.mark.parametrize("value", ["0", "00"])
 def test_a_bad_polars_max_threads_is_a_usage_error(
     scene: Scene, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
@@ -260,7 +270,8 @@ def test_a_bad_polars_max_threads_is_a_usage_error(
     outcome = run_process(args, scene.root, 60, scene.root / "stderr.txt")
     assert outcome.code == 2, outcome
     assert f"POLARS_MAX_THREADS={value}" in outcome.stderr
-    assert "panicked" not in outcome.stderr and "backtrace" not in outcome.stderr
+    assert "panicked" not in outcome.stderr
+    assert "backtrace" not in outcome.stderr
     assert outcome.stderr.count("\n") == 1, outcome.stderr
     assert scene.out.read_bytes() == YESTERDAY
 
@@ -280,4 +291,6 @@ def test_a_polars_panic_is_exit_70_with_one_line(
         main()
     assert exit_.value.code == 70
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error" in err and "Traceback" not in err, err
+    assert err.count("\n") == 1, err
+    assert "internal error" in err
+    assert "Traceback" not in err
