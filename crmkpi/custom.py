@@ -25,6 +25,17 @@ MAX_FILTER_LENGTH = 2_000
 # checks the filter; a filter is a condition on the KPI's own rows only.
 _QUERY_WORD = re.compile(r"\b(select|read_\w+|scan_\w+)\b", re.IGNORECASE)
 _STRING = re.compile(r"'(?:[^']|'')*'")
+# Functions that build a string longer than their input: REPEAT(name, 10^9) is
+# gigabytes per row from one config value, so no filter or query may call them.
+STRING_BUILDERS = re.compile(r"\b(repeat|lpad|rpad)\s*\(", re.IGNORECASE)
+
+
+def string_builder(sql: str) -> str | None:
+    """The first string-building function ``sql`` calls (outside quoted text), or None."""
+    found = STRING_BUILDERS.search(_STRING.sub("''", sql))
+    return found[1].upper() if found else None
+
+
 MAX_FORMULA_DEPTH = 32
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()]))")
 
@@ -56,6 +67,11 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         raise ConfigError(
             f"{where}: filter {shown} is not a valid SQL condition "
             f"({word[0]!r}: a filter is a condition on the KPI's rows, not a query)"
+        )
+    if builder := string_builder(sql):
+        raise ConfigError(
+            f"{where}: filter {shown} calls {builder}, which builds long strings; "
+            "a filter may compare values but not build them"
         )
     try:
         expr = pl.sql_expr(sql)

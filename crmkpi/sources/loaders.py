@@ -25,6 +25,7 @@ import polars as pl
 from crmkpi.canonical import EXTENSIONS
 from crmkpi.errors import DataError, first_line
 from crmkpi.sources.encodings import TextSource, not_utf8, open_bytes, text_source
+from crmkpi.sources.workbook import check_workbook
 
 ROW = "__row"
 # For a table derived from another file (HubSpot's wide stage columns): the
@@ -367,6 +368,8 @@ def _ragged_rows_by_csv(
 
 
 def _open_excel(path: Path, sheet: str | None) -> RawTable:
+    if path.suffix.lower() == ".xlsx":
+        check_workbook(path, sheet)
     try:
         frame = pl.read_excel(
             path,
