@@ -108,6 +108,19 @@ def open_table(
             f"{path}: the file is empty (0 bytes); expected a header row with the column "
             "names (a header alone is a valid table of zero rows)"
         )
+    try:
+        return _open_by_type(path, sheet, separator, encoding, counted)
+    except OSError as exc:  # unreadable (chmod 000), or gone since it was found
+        reason = (exc.strerror or str(exc)).lower()
+        raise DataError(
+            f"{path}: cannot read the file ({reason}); expected a file crmkpi may read: "
+            "check its permissions"
+        ) from exc
+
+
+def _open_by_type(
+    path: Path, sheet: str | None, separator: str | None, encoding: str | None, counted: bool
+) -> RawTable:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
         return _open_text(path, separator, encoding, counted)
