@@ -14,8 +14,6 @@ import sys
 import traceback
 from typing import NoReturn
 
-from polars.exceptions import PanicException
-
 from crmkpi.cli import app
 from crmkpi.cli_support import ClosedOutput, output_lost
 from crmkpi.errors import CrmkpiError, UsageError
@@ -39,14 +37,29 @@ def main() -> None:
     except CrmkpiError as err:  # outside any command: help text to a closed stdout
         sys.stderr.write(f"crmkpi: {err}\n")
         sys.exit(err.exit_code)
-    except (Exception, PanicException):  # noqa: BLE001 - the one place that catches bugs
-        if verbose:
-            traceback.print_exc()
-        sys.stderr.write(
-            "crmkpi: internal error (a bug). Please report it with the command you ran; "
-            "--verbose shows the traceback.\n"
-        )
-        sys.exit(70)
+    except Exception:  # noqa: BLE001 - the one place that catches bugs
+        _bug(verbose)
+    except BaseException as exc:
+        if not _is_panic(exc):  # SystemExit and the like pass
+            raise
+        _bug(verbose)
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A polars panic (a Rust bug), which is no Exception. polars is loaded
+    only by the commands that need it, so it is looked up, not imported."""
+    polars = sys.modules.get("polars")
+    return polars is not None and isinstance(exc, polars.exceptions.PanicException)
+
+
+def _bug(verbose: bool) -> NoReturn:
+    if verbose:
+        traceback.print_exc()
+    sys.stderr.write(
+        "crmkpi: internal error (a bug). Please report it with the command you ran; "
+        "--verbose shows the traceback.\n"
+    )
+    sys.exit(70)
 
 
 THREADS = "POLARS_MAX_THREADS"

@@ -38,8 +38,7 @@ def query_table(table: str, query: str, inputs: dict[str, RawTable]) -> RawTable
         )
     if builder := string_builder(query):
         raise ConfigError(
-            f"{where}: calls {builder}, which builds long strings (one value could fill the "
-            "memory); a query may select, join and compare, but not build such strings"
+            f"{where}: calls {builder}, which could build strings long enough to fill the memory"
         )
     for raw in inputs.values():
         _no_ragged_rows(raw)

@@ -188,7 +188,9 @@ def test_an_xlsx_holding_a_1_gib_shared_string_is_refused_before_reading(scene: 
 def test_a_filter_building_strings_is_refused(scene: Scene, call: str) -> None:
     config = scene.config(f'kpis:\n  - {{id: x, base: revenue, filter: "length({call}) > 3"}}\n')
     outcome = _run(scene, "-c", str(config))
-    _refused(scene, outcome, 2, "crmkpi.yaml, line 2", "builds long strings")
+    _refused(
+        scene, outcome, 2, "crmkpi.yaml, line 2", "not a number up to 1,000", "fill the memory"
+    )
 
 
 def test_a_query_building_strings_is_refused(scene: Scene) -> None:
@@ -197,7 +199,20 @@ def test_a_query_building_strings_is_refused(scene: Scene) -> None:
         "    query: \"select *, LPAD(name, 100000000, 'x') as big from self\"\n"
     )
     outcome = _run(scene, "-c", str(config))
-    _refused(scene, outcome, 2, "sources.customers.query", "LPAD", "builds long strings")
+    _refused(scene, outcome, 2, "sources.customers.query", "LPAD with a length", "fill the memory")
+
+
+@pytest.mark.parametrize("call", ["REPEAT(owner, 1001)", "lpad(lpad(owner, 900, 'x'), 900, 'y')"])
+def test_a_filter_building_long_strings_in_steps_is_refused(scene: Scene, call: str) -> None:
+    config = scene.config(f'kpis:\n  - {{id: x, base: revenue, filter: "length({call}) > 3"}}\n')
+    _refused(scene, _run(scene, "-c", str(config)), 2, "crmkpi.yaml, line 2", "fill the memory")
+
+
+def test_a_short_padding_in_a_filter_is_allowed(scene: Scene) -> None:
+    config = scene.config(
+        "kpis:\n  - {id: x, base: revenue, filter: \"LPAD(owner, 30, '0') <> '' \"}\n"
+    )
+    assert _run(scene, "-c", str(config)).code == 0
 
 
 def test_a_quoted_repeat_in_a_filter_is_text(scene: Scene) -> None:
