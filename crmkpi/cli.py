@@ -100,7 +100,7 @@ def _config(
     locale: str | None = None,
     engine: EngineName | None = None,
 ) -> Config:
-    from crmkpi.config import COMPARISONS, find_config, load_config, locale_codes
+    from crmkpi.config import COMPARISONS, find_config, load_config, locale_codes, resolved
     from crmkpi.errors import suggest
 
     if locale is not None and locale not in locale_codes():
@@ -115,7 +115,7 @@ def _config(
     if compare is not None:
         chosen = {"both": COMPARISONS, "none": ()}.get(compare.value, (compare.value,))
     return cfg.with_overrides(
-        data=data.resolve() if data else None,
+        data=resolved(data) if data else None,
         compare=chosen,
         calendar=calendar,
         locale=locale,
@@ -229,9 +229,11 @@ def _dimensions(by: list[str] | None) -> tuple[str, ...] | None:
 
 def _template(option: Path | None, fmt: Format, cfg: Config) -> Path | None:
     """``--template`` wins over ``templates:`` in the config; only html and md have one."""
+    from crmkpi.config import resolved
+
     if option is not None and fmt not in (Format.html, Format.md):
         raise UsageError(f"--template applies to the html and md formats, not {fmt.value}")
-    return option.resolve() if option is not None else cfg.templates.get(fmt.value)
+    return resolved(option) if option is not None else cfg.templates.get(fmt.value)
 
 
 def _render(

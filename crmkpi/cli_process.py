@@ -16,15 +16,18 @@ from typing import NoReturn
 
 from crmkpi.cli import app
 from crmkpi.cli_support import ClosedOutput, output_lost
-from crmkpi.errors import CrmkpiError
+from crmkpi.errors import CrmkpiError, UsageError
 
 
 def main() -> None:
-    """Console entry point: an unexpected exception is a bug (exit 70)."""
+    """Console entry point: an unexpected exception is a bug (exit 70), and
+    so is a polars panic (a BaseException: left alone, Python would exit 1,
+    which ``check`` uses for "a KPI failed")."""
     verbose = "--verbose" in sys.argv or "-v" in sys.argv
     if sys.stdout is None:  # started with standard output closed
         sys.stdout = ClosedOutput()
     try:
+        _environment()
         app()
     except KeyboardInterrupt:
         sys.stderr.write("crmkpi: interrupted\n")
@@ -35,13 +38,44 @@ def main() -> None:
         sys.stderr.write(f"crmkpi: {err}\n")
         sys.exit(err.exit_code)
     except Exception:  # noqa: BLE001 - the one place that catches bugs
-        if verbose:
-            traceback.print_exc()
-        sys.stderr.write(
-            "crmkpi: internal error (a bug). Please report it with the command you ran; "
-            "--verbose shows the traceback.\n"
+        _bug(verbose)
+    except BaseException as exc:
+        if not _is_panic(exc):  # SystemExit and the like pass
+            raise
+        _bug(verbose)
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A polars panic (a Rust bug), which is no Exception. polars is loaded
+    only by the commands that need it, so it is looked up, not imported."""
+    polars = sys.modules.get("polars")
+    return polars is not None and isinstance(exc, polars.exceptions.PanicException)
+
+
+def _bug(verbose: bool) -> NoReturn:
+    if verbose:
+        traceback.print_exc()
+    sys.stderr.write(
+        "crmkpi: internal error (a bug). Please report it with the command you ran; "
+        "--verbose shows the traceback.\n"
+    )
+    sys.exit(70)
+
+
+THREADS = "POLARS_MAX_THREADS"
+
+
+def _environment() -> None:
+    """A UsageError for an environment polars would panic on: a thread count
+    of 0 (``POLARS_MAX_THREADS=0``), read when polars first starts its
+    threads, after this. A value that is no number at all polars warns about
+    when imported, and ignores."""
+    value = os.environ.get(THREADS, "")
+    if value.strip().isdigit() and int(value) == 0:
+        raise UsageError(
+            f"{THREADS}={value} in the environment is not a number of threads: "
+            "unset it, or set a whole number of at least 1"
         )
-        sys.exit(70)
 
 
 def console() -> NoReturn:

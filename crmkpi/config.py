@@ -8,7 +8,9 @@ are listed in ``configkeys.py`` (and docs/config.md, generated from it).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,9 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
+from crmkpi.calendars import GREGORIAN_YEARS
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
 from crmkpi.configkeys import children
-from crmkpi.errors import ConfigError, suggest
+from crmkpi.errors import ConfigError, DataError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
 from crmkpi.leniency import DEFAULT_MAX_SKIPPED, parse_share
@@ -53,6 +56,12 @@ CONFIG_FILENAME = "crmkpi.yaml"
 TOP_LEVEL_KEYS = children("")
 SOURCE_OPTIONS = children("sources.<table>")
 COMPARISONS = ("previous", "year_ago")
+
+
+DATE_RANGE = (date(GREGORIAN_YEARS[0], 1, 1), date(GREGORIAN_YEARS[1], 12, 31))
+"""The dates an input may hold unless the config's ``dates`` widens the range:
+the Gregorian years a user may type. A date outside is a typo (0201 for 2021)
+or another calendar's year, and would make cohorts and trends span millennia."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,7 @@ class Config:
     source_file: Path | None = None
     lenient: bool = False  # skip bad rows (``lenient:``, --lenient, --max-skipped)
     max_skipped: float = DEFAULT_MAX_SKIPPED  # the share of a table's rows it may skip
+    dates: tuple[date, date] = DATE_RANGE  # the dates an input may hold (``dates:``)
 
     def source(self, table: str) -> SourceSpec:
         return self.sources.get(table) or SourceSpec(table)
@@ -109,6 +119,18 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         """Command-line options win over the file; ``None`` means "not given"."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed; a loop of symbolic links
+    (``a -> b -> a``) is a DataError naming it, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 says RuntimeError, 3.13 OSError
+        raise DataError(
+            f"{path}: cannot be followed: it is a loop of symbolic links (or one too long); "
+            "point at the real folder or file"
+        ) from exc
 
 
 def find_config(explicit: Path | None, cwd: Path) -> Path:
@@ -143,7 +165,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
             )
     return Config(
         title=_text(doc, data, "title", "CRM KPIs"),
-        data=(base / _text(doc, data, "data", ".")).resolve(),
+        data=resolved(base / _text(doc, data, "data", ".")),
         currency=_optional_text(doc, data, "currency"),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", CALENDARS, "gregorian"),
@@ -151,7 +173,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         fiscal_year_start=_fiscal_year_start(doc, data),
         period=_text(doc, data, "period", "last-month"),
         compare=_compare(doc, data.get("compare", list(COMPARISONS))),
-        trend=_positive_int(doc, data, "trend", 6),
+        trend=_trend(doc, data),
         settings=_settings(doc, data),
         sources=_sources(doc, data.get("sources") or {}),
         breakdowns=_names(doc, "breakdowns", data.get("breakdowns"), DIMENSIONS),
@@ -159,6 +181,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         templates=_templates(doc, data.get("templates"), base),
         kpis=parse_kpis(doc, data["kpis"]) if "kpis" in data else default_kpis(),
         source_file=source_file,
+        dates=_dates(doc, data.get("dates")),
         **_lenient(doc, data.get("lenient")),
     )
 
@@ -194,6 +217,36 @@ def _lenient(doc: YamlDoc, value: Any) -> dict[str, Any]:
     return {"lenient": True, "max_skipped": share}
 
 
+DATES_OPTIONS = children("dates")
+
+
+def _dates(doc: YamlDoc, value: Any) -> tuple[date, date]:
+    """``dates: {min: 1800-01-01, max: 2999-12-31}``: the range of input dates
+    (either end may be left out). Python's dates run from year 1 to 9999."""
+    if value is None:
+        return DATE_RANGE
+    expect(doc, ("dates",), value, dict, "a mapping like {min: 1800-01-01, max: 2999-12-31}")
+    known_keys(doc, ("dates",), value, DATES_OPTIONS)
+    ends = []
+    for key, default in zip(DATES_OPTIONS, DATE_RANGE, strict=True):
+        day = value.get(key, default)
+        if isinstance(day, datetime):
+            day = day.date()
+        if isinstance(day, str):
+            with contextlib.suppress(ValueError):
+                day = date.fromisoformat(day)
+        if not isinstance(day, date):
+            raise ConfigError(
+                f"{doc.where(('dates', key))}: dates.{key} {shown(day)} is not a date "
+                "(expected YYYY-MM-DD, like 1800-01-01)"
+            )
+        ends.append(day)
+    low, high = ends
+    if low > high:
+        raise ConfigError(f"{doc.where(('dates',))}: dates.min {low} is after dates.max {high}")
+    return low, high
+
+
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:
     value = data.get(key, default)
     expect(doc, (key,), value, (str, int, float), "text")
@@ -221,6 +274,22 @@ def _positive_int(doc: YamlDoc, data: dict[str, Any], key: str, default: int) ->
     if value < 1:
         raise ConfigError(f"{doc.where((key,))}: {key} must be at least 1, not {value}")
     return int(value)
+
+
+MAX_TREND = 60
+"""The most periods a trend shows: each is a query of every KPI (100 periods
+took 450 MB on a sample of 200 customers), and a sparkline of 60 points
+already holds five years of months or a year of weeks."""
+
+
+def _trend(doc: YamlDoc, data: dict[str, Any]) -> int:
+    value = _positive_int(doc, data, "trend", 6)
+    if value > MAX_TREND:
+        raise ConfigError(
+            f"{doc.where(('trend',))}: trend is {value} periods; the most a trend shows is "
+            f"{MAX_TREND} (for a longer view, report a longer period: a month or a year)"
+        )
+    return value
 
 
 def _fiscal_year_start(doc: YamlDoc, data: dict[str, Any]) -> int:
@@ -404,7 +473,7 @@ def _templates(doc: YamlDoc, value: Any, base: Path) -> dict[str, Path]:
     paths = {}
     for fmt, path in value.items():
         expect(doc, ("templates", fmt), path, str, "a file path")
-        paths[str(fmt)] = (base / path).resolve()
+        paths[str(fmt)] = resolved(base / path)
     return paths
 
 

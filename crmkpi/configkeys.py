@@ -94,7 +94,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         default="[previous, year_ago]",
     ),
     ConfigKey(
-        "trend", "whole number, at least 1", "How many periods of the grain the trend "
+        "trend", "whole number, 1 to 60", "How many periods of the grain the trend "
         "(sparkline) shows, the reported one included.", "trend: 12", default="6",
     ),
     ConfigKey(
@@ -169,6 +169,19 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "lenient.max_skipped", "share (`5%` or `0.05`)", "The largest share of a table's rows "
         "`lenient` may skip; past it the run stops with exit 3 naming the table and share "
         "(`--max-skipped` wins).", "lenient: {max_skipped: 5%}", default="10%",
+    ),
+    ConfigKey(
+        "dates", "mapping", "The range of dates an input may hold; a date outside it is a "
+        "data error (a typo like `0201` for `2021`, or another calendar's year).",
+        "dates: {min: 1800-01-01}",
+    ),
+    ConfigKey(
+        "dates.min", "date (YYYY-MM-DD)", "The earliest date an input may hold.",
+        "dates: {min: 1800-01-01}", default="1900-01-01",
+    ),
+    ConfigKey(
+        "dates.max", "date (YYYY-MM-DD)", "The latest date an input may hold.",
+        "dates: {max: 2999-12-31}", default="2200-12-31",
     ),
     # sources.<table>
     ConfigKey(

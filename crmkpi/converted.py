@@ -15,7 +15,7 @@ hive-partitioned, as a data lake writes them): it is scanned as one table.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,12 +23,15 @@ import polars as pl
 
 from crmkpi.atomic import replace_atomically
 from crmkpi.canonical import TABLES, ColumnType, Table
-from crmkpi.errors import DataError
+from crmkpi.config import DATE_RANGE
+from crmkpi.errors import DataError, shorten
 from crmkpi.presets import ColumnSource
+from crmkpi.problems import examples_of, flag, problem_groups, problems_in
 from crmkpi.schema import LoadedTable
 from crmkpi.sources.loaders import ROW
 from crmkpi.sources.mapping import Mapping
-from crmkpi.sources.vocabulary import from_json, to_json, unknown_warning
+from crmkpi.sources.vocabulary import Unknown, from_json, to_json, unknown_warning
+from crmkpi.validation import TYPED, Check, column_checks, row_checks
 
 MARK = "crmkpi.table"
 FORMAT = "1"
@@ -115,23 +118,27 @@ def find_converted(data: Path, table: str) -> tuple[Path, dict[str, str]] | None
     return (single if single.is_file() else data / table, meta) if meta.get(MARK) == table else None
 
 
-def load_converted(path: Path, meta: dict[str, str], timezone: str) -> LoadedTable:
-    """A converted table as a lazy scan, its types checked against SCHEMA.md.
-    Date-times convert to ``timezone`` (the same instants); dates stay as the
-    convert run decided them."""
+def load_converted(
+    path: Path, meta: dict[str, str], timezone: str, dates: tuple[date, date] = DATE_RANGE
+) -> LoadedTable:
+    """A converted table as a lazy scan, checked first: its metadata, its
+    types, and its rows against the rules of SCHEMA.md (one pass, ``_check_rows``),
+    since a file may have been edited since it was converted. Date-times
+    convert to ``timezone`` (the same instants); dates stay as the convert
+    run decided them."""
     table = TABLES[meta[MARK]]
     scan = _scan(path)
     schema = scan.collect_schema()
     _check_types(path, table, schema, meta.get("crmkpi.timezone", "UTC"))
     columns = tuple(c for c in table.column_names if c in schema)
+    facts = _facts(path, meta)
+    _check_rows(path, table, scan.select(ROW, *columns), dates)
     zone_fix = [
         pl.col(c).dt.convert_time_zone(timezone)
         for c in columns
         if table.column(c).type == ColumnType.DATETIME
     ]
     frame = scan.select(ROW, *columns).with_columns(zone_fix)
-    skipped: dict[str, int] = json.loads(meta.get("crmkpi.skipped") or "{}")
-    unknown = from_json(meta.get("crmkpi.unknown", ""))  # still missing: still unavailable
     return LoadedTable(
         name=table.name,
         path=path,
@@ -139,13 +146,110 @@ def load_converted(path: Path, meta: dict[str, str], timezone: str) -> LoadedTab
         mapping=Mapping(PRESET, {c: ColumnSource(headers=(c,)) for c in columns}),
         frame=frame,
         columns=columns,
-        rows=int(meta.get("crmkpi.rows", "0")),
-        skipped=sum(skipped.values()),
-        skipped_by_reason=skipped,
-        latest=date.fromisoformat(meta["crmkpi.latest"]) if meta.get("crmkpi.latest") else None,
-        warnings=tuple(unknown_warning(table.name, u) for u in unknown),
+        rows=facts.rows,
+        skipped=sum(facts.skipped.values()),
+        skipped_by_reason=facts.skipped,
+        latest=facts.latest,
+        warnings=tuple(unknown_warning(table.name, u) for u in facts.unknown),
         problems=(),
-        unknown=unknown,
+        unknown=facts.unknown,  # still missing: still unavailable
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the convert run recorded about its input, in the file's metadata."""
+
+    rows: int
+    skipped: dict[str, int]
+    latest: date | None
+    unknown: tuple[Unknown, ...]
+
+
+_CHANGED = "was the file changed after crmkpi convert? convert the exports again"
+
+
+def _facts(path: Path, meta: dict[str, str]) -> _Facts:
+    """The run's facts from ``meta``; a value crmkpi could not have written is
+    a DataError naming the key (the file was edited, or written by another tool)."""
+    key = ""
+
+    def bad(expected: str) -> DataError:
+        shown = shorten(repr(meta.get(key)), 80)
+        return DataError(f"{path}: metadata {key} is {shown}, expected {expected} ({_CHANGED})")
+
+    key = "crmkpi.rows"
+    rows = meta.get(key, "0")
+    if not rows.isdigit():
+        raise bad("a count of rows")
+    key = "crmkpi.skipped"
+    try:
+        skipped = json.loads(meta.get(key) or "{}")
+    except ValueError:
+        skipped = None
+    if not isinstance(skipped, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in skipped.values()
+    ):
+        raise bad("a JSON object of reason to count")
+    key = "crmkpi.latest"
+    try:
+        latest = date.fromisoformat(meta[key]) if meta.get(key) else None
+    except ValueError:
+        raise bad("a date like 2026-10-05, or nothing") from None
+    key = "crmkpi.unknown"
+    try:
+        unknown = from_json(meta.get(key, ""))
+    except (ValueError, TypeError, KeyError):
+        raise bad("the JSON list crmkpi convert writes") from None
+    return _Facts(int(rows), skipped, latest, unknown)
+
+
+def _check_rows(path: Path, table: Table, frame: pl.LazyFrame, dates: tuple[date, date]) -> None:
+    """The rules a loaded table follows (types, required values, ids once,
+    the vocabulary, dates in range, SCHEMA.md's row rules) and each source
+    row once, checked in one streaming pass over the typed columns (a text
+    copy stands for the cells). Only a file with problems is read again, for
+    the first examples."""
+    columns = tuple(c for c in frame.collect_schema().names() if c != ROW)
+    typed = frame.with_columns(
+        *(pl.col(c).alias(TYPED + c) for c in columns),
+        *(pl.col(c).cast(pl.String) for c in columns),
+    )
+    checks = [
+        replace(check, gate=None)
+        for check in column_checks(table, columns, dates) + row_checks(table.name, columns, None)
+    ]
+    checks.append(_repeated_row())
+    flagged = typed.with_columns(
+        check.bad.fill_null(False).alias(flag(i)) for i, check in enumerate(checks)
+    )
+    counts = flagged.select(pl.col(flag(i)).sum() for i in range(len(checks)))
+    totals = [int(n) for n in counts.collect(engine="streaming").row(0)]
+    if not sum(totals):
+        return
+    examples = examples_of(flagged, checks).collect()
+    mapping = {c: c for c in columns}
+    problems = problems_in(examples, checks, path.name, mapping)
+    groups = problem_groups(examples, checks, totals, path.name, mapping, table.name)
+    total = sum(totals)
+    raise DataError(
+        f"{path}: {total} problem{'s' if total != 1 else ''} in {table.name} ({_CHANGED})",
+        problems,
+        total,
+        groups=groups,
+    )
+
+
+def _repeated_row() -> Check:
+    """A source row in the table twice: ``convert`` writes each once."""
+    row = pl.col(ROW)
+    return Check(
+        ROW,
+        row.is_duplicated(),
+        row.cast(pl.String),
+        "is a source row that is there more than once",
+        "each row once",
+        "repeated row",
     )
 
 

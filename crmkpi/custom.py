@@ -25,6 +25,46 @@ MAX_FILTER_LENGTH = 2_000
 # checks the filter; a filter is a condition on the KPI's own rows only.
 _QUERY_WORD = re.compile(r"\b(select|read_\w+|scan_\w+)\b", re.IGNORECASE)
 _STRING = re.compile(r"'(?:[^']|'')*'")
+# Functions that build a string longer than their input: REPEAT(name, 10^9) is
+# gigabytes per row from one config value. A filter or query may call them
+# only with a length that is a number up to MAX_BUILT (LPAD(month, 2, '0')),
+# and not inside one another (whose lengths multiply).
+STRING_BUILDERS = re.compile(r"\b(repeat|lpad|rpad)\s*\(", re.IGNORECASE)
+MAX_BUILT = 1_000
+
+
+def string_builder(sql: str) -> str | None:
+    """The first call in ``sql`` (outside quoted text) that could build a
+    string too long, as ``REPEAT(…)`` with why, or None."""
+    text = _STRING.sub("''", sql)
+    for found in STRING_BUILDERS.finditer(text):
+        args = _arguments(text, found.end())
+        name = found[1].upper()
+        length = args[1].strip() if len(args) > 1 else ""
+        if not length.isdigit() or int(length) > MAX_BUILT:
+            return f"{name} with a length that is not a number up to {MAX_BUILT:,}"
+        if STRING_BUILDERS.search(args[0]):
+            return f"{name} of another such call"
+    return None
+
+
+def _arguments(text: str, start: int) -> list[str]:
+    """The top-level arguments of the call whose ``(`` ends just before ``start``."""
+    args, depth, begin = [], 0, start
+    for at in range(start, len(text)):
+        ch = text[at]
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch in ",)" and not depth:
+            args.append(text[begin:at])
+            begin = at + 1
+            if ch == ")":
+                return args
+    return [*args, text[begin:]]
+
+
 MAX_FORMULA_DEPTH = 32
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()]))")
 
@@ -56,6 +96,11 @@ def compile_filter(sql: str, table: str, where: str) -> pl.Expr:
         raise ConfigError(
             f"{where}: filter {shown} is not a valid SQL condition "
             f"({word[0]!r}: a filter is a condition on the KPI's rows, not a query)"
+        )
+    if builder := string_builder(sql):
+        raise ConfigError(
+            f"{where}: filter {shown} calls {builder}, which could build strings "
+            "long enough to fill the memory"
         )
     try:
         expr = pl.sql_expr(sql)

@@ -132,6 +132,7 @@ def load_inputs(
         max_skipped=cfg.max_skipped,
         streaming=resolve_engine(cfg) == "streaming",
         spill=spill,
+        dates=cfg.dates,
     )
     loaded: dict[str, LoadedTable] = {}
     absent: dict[str, str] = {}
@@ -236,7 +237,7 @@ def _load(
     converted = find_converted(cfg.data, name)
     if converted is not None:  # typed by crmkpi convert: read as it is, lazily
         on_step(f"reading {converted[0].name}")
-        return load_converted(*converted, cfg.timezone)
+        return load_converted(*converted, cfg.timezone, cfg.dates)
     source = in_data_folder(cfg.source(name), cfg.data)
     path = source.path or next(iter(source.files.values()), None)
     if path is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from crmkpi.canonical import ColumnType, Table
-from crmkpi.config import SourceSpec
+from crmkpi.config import DATE_RANGE, SourceSpec
 from crmkpi.errors import GROUP_VALUES_SHOWN, DataError, Problem, ProblemGroup
 from crmkpi.leniency import DEFAULT_MAX_SKIPPED, skip_advice
 from crmkpi.problems import (
@@ -60,6 +60,7 @@ class LoadContext:
     # Streaming: a folder where each validated table is written as typed
     # Parquet for the KPIs to scan (None: they read the source files again).
     spill: Path | None = None
+    dates: tuple[date, date] = DATE_RANGE  # the dates an input may hold (config ``dates``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,8 @@ def _flagged_frame(
     columns = tuple(mapping.columns)
     checks = [
         _gated(check) if gated else replace(check, gate=None)
-        for check in column_checks(table, columns) + row_checks(table.name, columns, ctx.currency)
+        for check in column_checks(table, columns, ctx.dates)
+        + row_checks(table.name, columns, ctx.currency)
     ]
     if raw.ragged is not None and raw.ragged.height:
         typed = typed.join(raw.ragged.lazy(), on=ROW, how="left", maintain_order="left")

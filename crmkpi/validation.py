@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 
 import polars as pl
 
 from crmkpi.canonical import Column, ColumnType, Table
+from crmkpi.config import DATE_RANGE
 from crmkpi.sources.cells import (
     DATE_EXPECTED,
     DATETIME_EXPECTED,
@@ -136,13 +138,34 @@ def _unparsed(column: Column, issue: str, expected: str) -> Check:
     )
 
 
-def _type_checks(column: Column) -> list[Check]:
+def _out_of_range(column: Column, dates: tuple[date, date]) -> Check:
+    """A date before ``dates[0]`` or after ``dates[1]`` (the config's ``dates``):
+    a typo like 0201 for 2021, or another calendar's year. Such a date would
+    make cohorts and trends span millennia (and year 0 is no Python date)."""
+    c = column.name
+    typed = _typed(c).dt.date() if column.type == ColumnType.DATETIME else _typed(c)
+    low, high = dates
+    return Check(
+        c,
+        (typed < pl.lit(low)) | (typed > pl.lit(high)),
+        _text(c),
+        "is outside the dates crmkpi reads",
+        f"a date from {low} to {high}; for other dates, widen the range in the config: "
+        "dates: {min: YYYY-MM-DD, max: YYYY-MM-DD}",
+        f"{c} outside the date range",
+    )
+
+
+def _type_checks(column: Column, dates: tuple[date, date]) -> list[Check]:
     c = column.name
     match column.type:
         case ColumnType.DATE:
-            return [_unparsed(column, "is not a date", DATE_EXPECTED)]
+            return [_unparsed(column, "is not a date", DATE_EXPECTED), _out_of_range(column, dates)]
         case ColumnType.DATETIME:
-            return [_unparsed(column, "is not a valid date-time", DATETIME_EXPECTED)]
+            return [
+                _unparsed(column, "is not a valid date-time", DATETIME_EXPECTED),
+                _out_of_range(column, dates),
+            ]
         case ColumnType.AMOUNT:
             return [
                 _unparsed(column, "is not an amount", "a number like 1234.50 or 1,234.50"),
@@ -206,8 +229,11 @@ def _excel_id_check(c: str) -> Check:
     )
 
 
-def column_checks(table: Table, present: tuple[str, ...]) -> list[Check]:
-    """Type, required-value and uniqueness checks of the columns the file has."""
+def column_checks(
+    table: Table, present: tuple[str, ...], dates: tuple[date, date] = DATE_RANGE
+) -> list[Check]:
+    """Type, required-value and uniqueness checks of the columns the file has;
+    dates must lie within ``dates``."""
     checks: list[Check] = []
     for column in table.columns:
         if column.name not in present:
@@ -224,7 +250,7 @@ def column_checks(table: Table, present: tuple[str, ...]) -> list[Check]:
                     f"{c} is empty",
                 )
             )
-        checks.extend(_type_checks(column))
+        checks.extend(_type_checks(column, dates))
         if column.type == ColumnType.ID:
             checks.append(_excel_id_check(c))
         if column.unique:

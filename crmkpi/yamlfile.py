@@ -85,6 +85,10 @@ def parse_yaml(text: str, name: str, *, ours: bool = False) -> YamlDoc:
         raise ConfigError(f"{name}{line}: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{name}: not valid YAML ({exc})") from exc
+    except (ValueError, OverflowError) as exc:  # a date YAML reads but Python has not: 0000-01-01
+        raise ConfigError(
+            f"{name}: a value cannot be read ({exc}); quote it to have it read as text"
+        ) from exc
     finally:
         loader.dispose()
     return YamlDoc(name, data, lines)

@@ -10,13 +10,15 @@ is an error, not a silent blank. Any problem in a user's template is a
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from crmkpi.errors import ConfigError
@@ -49,11 +51,91 @@ def _language(tr: Messages) -> dict[str, Any]:
     return {"_": tr, "count": count, "digits": tr.number, "rtl": tr.rtl}
 
 
+MAX_OUTPUT = 64 << 20
+"""The most characters a template may write (a report is a few MB at most)."""
+_MAX_WIDTH = 1_000_000  # the widest padding or repetition one operation may build
+_WIDE_FORMAT = re.compile(r"\d{7,}")  # "%1000000000s", "{:>1000000000}"
+_PADDING_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "format"})
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with a bound on what one expression can build: ``"x" *
+    10**9``, ``10 ** 10**9``, ``"x".ljust(10**9)``, ``"x"|center(10**9)`` and
+    ``"%1000000000s"`` are refused before they allocate (the sandbox already
+    limits ``range``); ``render_template`` caps the whole output."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and _repeated_size(left, right) > _MAX_WIDTH:
+            raise SecurityError(f"repeating a value {_count(left, right)} times builds too much")
+        if operator == "**" and _huge_power(left, right):
+            raise SecurityError(f"{left} ** {right} is too large a number")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        if isinstance(getattr(method, "__self__", None), str):  # a str method: "x".ljust(n)
+            _not_wide(method.__self__, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A padding filter (``center``, ``format`` …) that refuses a huge width."""
+
+    @functools.wraps(func)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _not_wide(value, args, kwargs)
+        return func(value, *args, **kwargs)
+
+    return bounded
+
+
+def _count(left: Any, right: Any) -> int:
+    return right if isinstance(right, int) else left if isinstance(left, int) else 0
+
+
+def _repeated_size(left: Any, right: Any) -> int:
+    """The length of ``left * right`` when it repeats a sequence, else 0."""
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+            return max(len(seq), 1) * times
+    return 0
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    if not (isinstance(base, int) and isinstance(exponent, int)) or abs(base) < 2:
+        return False
+    return exponent * base.bit_length() > 4096  # more than about 1,200 digits
+
+
+def _not_wide(text: Any, args: Any, kwargs: Any) -> None:
+    """A SecurityError when a padding call would build a huge string: a width
+    argument over a million, or a format string with such a width."""
+    numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+    if any(n > _MAX_WIDTH for n in numbers) or (
+        isinstance(text, str) and _WIDE_FORMAT.search(text)
+    ):
+        raise SecurityError(f"a width over {_MAX_WIDTH:,} characters builds too much")
+
+
+def _bounded(pieces: Iterator[str]) -> str:
+    """A template's output, refused once it passes ``MAX_OUTPUT`` characters."""
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"the output is over {MAX_OUTPUT >> 20} MiB; a report is far less")
+        out.append(piece)
+    return "".join(out)
+
+
 def _environment(fmt: str, user_dir: Path | None, tr: Messages) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("crmkpi", "templates")]
     if user_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(user_dir))
-    env = ImmutableSandboxedEnvironment(
+    env = _BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
@@ -61,6 +143,8 @@ def _environment(fmt: str, user_dir: Path | None, tr: Messages) -> jinja2.Enviro
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    for name in _PADDING_FILTERS:
+        env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["md"] = md_escape
     env.globals.update(_language(tr))
     return env
@@ -84,7 +168,7 @@ def render_template(
     if not user_template.is_file():
         raise ConfigError(f"template {user_template}: file not found")
     try:
-        return env.get_template(user_template.name).render(context)
+        return _bounded(env.get_template(user_template.name).generate(context))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or str(user_template)
         raise ConfigError(f"template {where}, line {exc.lineno}: {exc.message}") from None

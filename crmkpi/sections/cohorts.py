@@ -20,6 +20,8 @@ Decisions where KPIS.md is silent:
 - A cohort member is active at the end b of period g+k unless its churned_at
   is before b (SCHEMA.md "active at"; created_at < b always holds), that is,
   unless it churned in period g+k or earlier.
+- At most ``MAX_COHORTS`` rows, the latest: customers acquired before the
+  first of them are in no row (the first row's label says where it starts).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from crmkpi.periods import Period, parse_period, trend_periods
 from crmkpi.sections._plan import Plan, missing_column, table_reason
 
 NAME = "cohorts"
+MAX_COHORTS = 120
+"""The most cohorts a section shows (10 years of months): its grid is cohorts
+squared, so one customer created centuries ago must not make it millions of cells."""
 _GRAINS = ("month", "quarter", "year")
 
 
@@ -69,11 +74,11 @@ def _last_cohort(p: Period) -> Period:
     return parse_period("this-month", p.last_day, calendar=p.calendar)
 
 
-def cohort_periods(last: Period, first_day: date) -> list[Period]:
+def cohort_periods(last: Period, first_day: date, limit: int = MAX_COHORTS) -> list[Period]:
     """The periods of ``last``'s grain from the one holding ``first_day`` to
-    ``last``, oldest first; all whole but ``last``."""
+    ``last``, oldest first, at most ``limit`` of them; all whole but ``last``."""
     periods = [last]
-    while periods[-1].start > first_day:
+    while periods[-1].start > first_day and len(periods) < limit:
         periods.append(trend_periods(periods[-1], 2)[0])
     return periods[::-1]
 

@@ -37,6 +37,8 @@ _POINT_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$"
 _COMMA_NUMBER = r"^[+-]?(\d{1,3}([. \u00a0\u202f]\d{3})+|\d+)?(,\d+)?$"
 _SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
 
+MAX_OFFSET_MINUTES = 14 * 60
+"""UTC offsets run from -12:00 to +14:00; one beyond ±14:00 is a typo, never a zone."""
 DATE_EXPECTED = "a date like 2026-10-05"
 DATETIME_EXPECTED = "a date-time like 2026-10-05T14:30:00 or 2026-10-05 14:30+02:00"
 
@@ -83,14 +85,16 @@ def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         groups.struct.field("4").fill_null("00"),
     )
     naive = stamp.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us", cache=False)
-    offset_text = groups.struct.field("5").str.replace("Z", "+00:00").str.replace(":", "")
+    written = groups.struct.field("5")
+    offset_text = written.str.replace("Z", "+00:00").str.replace(":", "")
     sign = pl.when(offset_text.str.starts_with("-")).then(-1).otherwise(1)
-    minutes = (
-        offset_text.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
-        + offset_text.str.slice(3, 2).cast(pl.Int64, strict=False)
-    ) * sign
+    hours = offset_text.str.slice(1, 2).cast(pl.Int64, strict=False)
+    mins = offset_text.str.slice(3, 2).cast(pl.Int64, strict=False)
+    minutes = (hours * 60 + mins) * sign
     timed = groups.struct.field("2").is_not_null() | minutes.is_not_null()
-    return day, naive, minutes, timed
+    # An offset no clock has (+99:99, +24:00): the cell is no date-time at all.
+    real = written.is_null() | ((mins < 60) & (minutes.abs() <= MAX_OFFSET_MINUTES))
+    return day, pl.when(real).then(naive), minutes, timed
 
 
 def _excel_serial(text: pl.Expr) -> pl.Expr:

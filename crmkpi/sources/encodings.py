@@ -39,16 +39,33 @@ def text_source(path: Path, encoding: str | None = None) -> TextSource:
     """What polars reads for the text file at ``path``.
 
     A UTF-8 file (the default) is read where it lies; a file with a UTF-16 BOM,
-    or in a declared encoding other than UTF-8, becomes UTF-8 bytes.
+    or in a declared encoding other than UTF-8, becomes UTF-8 bytes, and so
+    does a file whose lines end with a bare CR (with LF line ends).
     """
     name = encoding_name(encoding) if encoding else None
     if name in (None, UTF8, "utf-8-sig"):
         with path.open("rb") as fh:
-            head = fh.read(2)
-        if head not in _UTF16_BOMS:
-            return path
+            head = fh.read(_PEEK)
+        if head[:2] not in _UTF16_BOMS:
+            return _newlines(path.read_bytes()) if _cr_only(head) else path
         name = "utf-16"
-    return _to_utf8(path, name or UTF8)
+    text = _to_utf8(path, name or UTF8)
+    return _newlines(text) if _cr_only(text[:_PEEK]) else text
+
+
+_PEEK = 1 << 16
+
+
+def _cr_only(head: bytes) -> bool:
+    """Lines ended by a bare CR (classic Mac OS, old Excel for Mac "CSV"):
+    a CR and no LF in the first 64 KB. polars would read one line."""
+    return b"\r" in head and b"\n" not in head
+
+
+def _newlines(data: bytes) -> bytes:
+    """CR line ends as LF (a CR inside a quoted cell becomes a line break in
+    it, as it was meant); such files are small, so this is done in memory."""
+    return data.replace(b"\r", b"\n")
 
 
 def _to_utf8(path: Path, encoding: str) -> bytes:

@@ -25,6 +25,7 @@ import polars as pl
 from crmkpi.canonical import EXTENSIONS
 from crmkpi.errors import DataError, first_line
 from crmkpi.sources.encodings import TextSource, not_utf8, open_bytes, text_source
+from crmkpi.sources.workbook import check_workbook
 
 ROW = "__row"
 # For a table derived from another file (HubSpot's wide stage columns): the
@@ -107,6 +108,19 @@ def open_table(
             f"{path}: the file is empty (0 bytes); expected a header row with the column "
             "names (a header alone is a valid table of zero rows)"
         )
+    try:
+        return _open_by_type(path, sheet, separator, encoding, counted)
+    except OSError as exc:  # unreadable (chmod 000), or gone since it was found
+        reason = (exc.strerror or str(exc)).lower()
+        raise DataError(
+            f"{path}: cannot read the file ({reason}); expected a file crmkpi may read: "
+            "check its permissions"
+        ) from exc
+
+
+def _open_by_type(
+    path: Path, sheet: str | None, separator: str | None, encoding: str | None, counted: bool
+) -> RawTable:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
         return _open_text(path, separator, encoding, counted)
@@ -367,6 +381,8 @@ def _ragged_rows_by_csv(
 
 
 def _open_excel(path: Path, sheet: str | None) -> RawTable:
+    if path.suffix.lower() == ".xlsx":
+        check_workbook(path, sheet)
     try:
         frame = pl.read_excel(
             path,

@@ -13,6 +13,7 @@ canonical columns and the closest headers seen: crmkpi never guesses.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -79,12 +80,13 @@ def resolve_mapping(
     headers: tuple[str, ...], table: Table, source: SourceSpec, file: str
 ) -> Mapping:
     """The mapping for a file: its named preset, else the best-fitting one."""
-    by_key: dict[str, str] = {}
-    for header in headers:
-        by_key.setdefault(normalise_header(header), header)
+    spelled = _spellings(headers)
+    by_key = {key: found[0] for key, found in spelled.items()}
+    exact = {h for s in source.columns.values() for h in s.inputs if h in headers}
     names = (source.preset,) if source.preset else _candidates(table.name)
-    fits = [_fit(name, _merged(name, table, source), by_key, table) for name in names]
+    fits = [_fit(name, _merged(name, table, source), by_key, table, exact) for name in names]
     chosen = _choose(fits, file, table, headers, named=source.preset is not None)
+    _one_header_each(chosen, spelled, exact, file, table.name)
     preset = load_preset(chosen.name).tables.get(table.name) or TableMapping({})
     values = {
         c: {**preset.values.get(c, {}), **source.values.get(c, {})}
@@ -155,11 +157,66 @@ def _merged(name: str, table: Table, source: SourceSpec) -> dict[str, ColumnSour
     return {**(preset.columns if preset else {}), **source.columns}
 
 
-def _fit(name: str, columns: dict[str, ColumnSource], by_key: dict[str, str], table: Table) -> _Fit:
+_DUPLICATED = re.compile(r"_duplicated_\d+$")  # polars' name for a header seen again
+
+
+def _spellings(headers: tuple[str, ...]) -> dict[str, list[str]]:
+    """The file's headers by normalised key, in file order: two under one key
+    (``Created At`` and ``created_at``, or one header written twice) are two
+    columns one header of a preset would match."""
+    spelled: dict[str, list[str]] = {}
+    for header in headers:
+        spelled.setdefault(normalise_header(_DUPLICATED.sub("", header)), []).append(header)
+    return spelled
+
+
+def _one_header_each(
+    fit: _Fit, spelled: dict[str, list[str]], exact: set[str], file: str, table: str
+) -> None:
+    """A DataError when a column the file fills is matched by two of its
+    headers: reading the first silently could be reading the wrong one. A
+    header the config names exactly is not ambiguous, and a preset's list of
+    alternative headers (``[Amount, Amount in company currency]``) is a
+    choice, not a duplicate."""
+    for column, source in fit.columns.items():
+        for header in source.inputs:
+            if header in exact:
+                continue
+            found = spelled.get(normalise_header(_DUPLICATED.sub("", header)), [])
+            if len(found) < 2:
+                continue
+            names = list(dict.fromkeys(_DUPLICATED.sub("", h) for h in found))
+            if len(names) == 1:
+                raise DataError(
+                    f'{file}: the header "{names[0]}" is there twice, and both columns would '
+                    f"fill column {column}; keep one of them"
+                )
+            shown = " and ".join(f'"{h}"' for h in names)
+            raise DataError(
+                f"{file}: the headers {shown} both fill column {column}; keep one of them, "
+                f"or name the one to read in the config: "
+                f'sources.{table}.columns: {{{column}: "{names[0]}"}}'
+            )
+
+
+def _fit(
+    name: str,
+    columns: dict[str, ColumnSource],
+    by_key: dict[str, str],
+    table: Table,
+    exact: set[str] = frozenset(),  # type: ignore[assignment]
+) -> _Fit:
+    """How preset ``name`` (merged with the config's ``columns``) fits the
+    headers: a header the config names that the file has exactly is read as
+    it is; any other is matched by its normalised key."""
     found: dict[str, ColumnSource] = {}
     matched = listed = 0
     for column, source in columns.items():
-        present = tuple(by_key[k] for h in source.inputs if (k := normalise_header(h)) in by_key)
+        present = tuple(
+            h if h in exact else by_key[k]
+            for h in source.inputs
+            if h in exact or (k := normalise_header(h)) in by_key
+        )
         if source.value is not None:
             found[column] = source
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from crmkpi.custom import string_builder
 from crmkpi.errors import ConfigError, DataError, first_line
 from crmkpi.sources.loaders import ROW, RawTable
 
@@ -34,6 +35,10 @@ def query_table(table: str, query: str, inputs: dict[str, RawTable]) -> RawTable
         raise ConfigError(
             f"{where}: reads a file itself; a query may read only the files named in "
             f"sources.{table}.path (as {SELF}) and sources.{table}.files"
+        )
+    if builder := string_builder(query):
+        raise ConfigError(
+            f"{where}: calls {builder}, which could build strings long enough to fill the memory"
         )
     for raw in inputs.values():
         _no_ragged_rows(raw)
