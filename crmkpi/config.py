@@ -8,12 +8,15 @@ are listed in ``configkeys.py`` (and docs/config.md, generated from it).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
 
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
@@ -252,6 +255,10 @@ def _compare(doc: YamlDoc, value: Any) -> tuple[str, ...]:
 
 def _number(doc: YamlDoc, path: KeyPath, value: Any) -> float:
     expect(doc, path, value, (int, float), "a number")
+    if not math.isfinite(value):  # YAML's .nan and .inf
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {value}; expected a number"
+        )
     return float(value)
 
 
@@ -266,17 +273,43 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     stages: dict[str, float] | None = None
     if probability is not None:
         expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
-        stages = {str(k): _number(doc, ("stage_probability", k), v) for k, v in probability.items()}
+        stages = {
+            str(k): _share(doc, ("stage_probability", k), v, "a probability")
+            for k, v in probability.items()
+        }
+    hours = ("sla", "first_response_hours")
+    lifespan = ("clv", "max_lifespan_years")
     return KpiSettings(
-        sla_first_response_hours=_number(
-            doc, ("sla", "first_response_hours"), sla.get("first_response_hours", 24)
+        sla_first_response_hours=_above_zero(doc, hours, sla.get("first_response_hours", 24)),
+        clv_gross_margin=_share(
+            doc, ("clv", "gross_margin"), clv.get("gross_margin", 1.0), "a margin"
         ),
-        clv_gross_margin=_number(doc, ("clv", "gross_margin"), clv.get("gross_margin", 1.0)),
-        clv_max_lifespan_years=_number(
-            doc, ("clv", "max_lifespan_years"), clv.get("max_lifespan_years", 10)
-        ),
+        clv_max_lifespan_years=_above_zero(doc, lifespan, clv.get("max_lifespan_years", 10)),
         stage_probability=stages,
     )
+
+
+def _above_zero(doc: YamlDoc, path: KeyPath, value: Any) -> float:
+    """A number above 0 (an SLA of 0 hours is missed by every ticket)."""
+    number = _number(doc, path, value)
+    if not 0 < number < math.inf:
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {shown(value)}; "
+            "expected a number above 0"
+        )
+    return number
+
+
+def _share(doc: YamlDoc, path: KeyPath, value: Any, what: str) -> float:
+    """A fraction from 0 to 1 (0.7, not 70: a percent is written as a fraction)."""
+    number = _number(doc, path, value)
+    if not 0 <= number <= 1:
+        hint = f" (write {number / 100:g} for {number:g}%)" if 1 < number <= 100 else ""
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {shown(value)}; "
+            f"expected {what} from 0 to 1{hint}"
+        )
+    return number
 
 
 def _sources(doc: YamlDoc, sources: Any) -> dict[str, SourceSpec]:
@@ -414,7 +447,8 @@ def _zone(doc: YamlDoc, path: KeyPath, name: Any) -> Any:
         return None
     try:
         ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
+        pl.Series([0]).cast(pl.Datetime("us", str(name)))  # Python knows zones polars does not
+    except (ZoneInfoNotFoundError, ValueError, pl.exceptions.PolarsError):
         raise ConfigError(
             f"{doc.where(path)}: unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
         ) from None

@@ -102,7 +102,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "sla: {first_response_hours: 8}",
     ),
     ConfigKey(
-        "sla.first_response_hours", "number", "A ticket meets the SLA when an agent first "
+        "sla.first_response_hours", "number above 0", "A ticket meets the SLA when an agent first "
         "replies at most this many hours after it was created (`first_response_sla_rate`).",
         "sla: {first_response_hours: 8}", default="24",
     ),
@@ -110,11 +110,11 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "clv", "mapping", "Settings of customer lifetime value.", "clv: {gross_margin: 0.7}",
     ),
     ConfigKey(
-        "clv.gross_margin", "number (a fraction)", "The share of revenue kept as gross "
+        "clv.gross_margin", "number from 0 to 1", "The share of revenue kept as gross "
         "margin; CLV is multiplied by it.", "clv: {gross_margin: 0.7}", default="1.0",
     ),
     ConfigKey(
-        "clv.max_lifespan_years", "number", "The longest customer lifespan CLV assumes "
+        "clv.max_lifespan_years", "number above 0", "The longest customer lifespan CLV assumes "
         "(a churn rate near 0 would make it endless).", "clv: {max_lifespan_years: 5}",
         default="10",
     ),
