@@ -23,7 +23,7 @@ class Measured:
     reason: str | None = None
 
 
-def measured(value: float | None, reason: str | None) -> Measured:
+def checked_value(value: float | None, reason: str | None) -> Measured:
     """A computed value as a Measured: NaN or infinity is unavailable with a
     reason (never a number a gate compares, nor ``NaN`` in JSON)."""
     if value is not None and not math.isfinite(value):

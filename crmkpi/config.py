@@ -21,6 +21,7 @@ import polars as pl
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
 from crmkpi.configkeys import children
+from crmkpi.currencies import CODES, Fx, fixed_rate
 from crmkpi.errors import ConfigError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
@@ -103,6 +104,7 @@ class Config:
     engine: str = "auto"  # --engine only: auto, in-memory or streaming
     templates: dict[str, Path] = field(default_factory=dict)
     source_file: Path | None = None
+    fx: Fx = field(default_factory=Fx)  # rates into ``currency``
     lenient: bool = False  # skip bad rows (``lenient:``, --lenient, --max-skipped)
     max_skipped: float = DEFAULT_MAX_SKIPPED  # the share of a table's rows it may skip
 
@@ -148,6 +150,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         title=_text(doc, data, "title", "CRM KPIs"),
         data=(base / _text(doc, data, "data", ".")).resolve(),
         currency=_optional_text(doc, data, "currency"),
+        fx=_fx(doc, data.get("fx"), base, _optional_text(doc, data, "currency")),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", CALENDARS, "gregorian"),
         locale=_choice(doc, data, "locale", locale_codes(), "en"),
@@ -195,6 +198,51 @@ def _lenient(doc: YamlDoc, value: Any) -> dict[str, Any]:
     except ValueError as exc:
         raise ConfigError(f"{doc.where(path)}: max_skipped {shown(limit)}: {exc}") from None
     return {"lenient": True, "max_skipped": share}
+
+
+def _fx(doc: YamlDoc, value: Any, base: Path, currency: str | None) -> Fx:
+    """``fx: {EUR: 1.08}`` (1 EUR = 1.08 of ``currency``, every day) or
+    ``fx: {table: rates.csv}`` (dated rates, relative to the config file)."""
+    if value is None:
+        return Fx()
+    expect(doc, ("fx",), value, dict, "a mapping like {EUR: 1.08} or {table: rates.csv}")
+    if currency is None:
+        raise ConfigError(
+            f"{doc.where(('fx',))}: fx converts amounts into the report's currency: set "
+            "currency: too (currency: USD)"
+        )
+    if "table" in value:
+        return _fx_table(doc, value, base)
+    rates = {str(key).upper(): _fx_rate(doc, key, rate, currency) for key, rate in value.items()}
+    return Fx(rates=rates)
+
+
+def _fx_table(doc: YamlDoc, value: dict[str, Any], base: Path) -> Fx:
+    for key in value:
+        if str(key).upper() in CODES:
+            raise ConfigError(
+                f"{doc.where(('fx', key))}: fx is either {{table: rates.csv}} or rates "
+                "like {EUR: 1.08}, not both"
+            )
+    known_keys(doc, ("fx",), value, ("table",))
+    expect(doc, ("fx", "table"), value["table"], str, "a file path like rates.csv")
+    return Fx(table=(base / Path(value["table"]).expanduser()).resolve())
+
+
+def _fx_rate(doc: YamlDoc, key: Any, rate: Any, currency: str) -> float:
+    """One fixed rate: 1 of ``key`` in ``currency``."""
+    code, path = str(key).upper(), ("fx", key)
+    if code not in CODES:
+        raise ConfigError(
+            f'{doc.where(path)}: "{key}" is not a currency code (an ISO code like EUR, '
+            "or table: for a file of rates)"
+        )
+    if fixed_rate(code, currency.upper()) is not None:
+        raise ConfigError(
+            f"{doc.where(path)}: {code} needs no rate in a {currency} report "
+            "(its own currency; a Toman is 10 Rials)"
+        )
+    return _above_zero(doc, path, rate)
 
 
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:

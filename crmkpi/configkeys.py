@@ -60,9 +60,27 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "data: ../exports", default=".",
     ),
     ConfigKey(
-        "currency", "text", "Shown next to amounts (`USD 1,200.00`); when a deals file has a "
-        "`currency` column, every row must carry this one.",
+        "currency", "text", "The report's currency, shown next to amounts (`USD 1,200.00`). "
+        "Every amount must be in it or be converted by `fx`: an amount cell naming another "
+        "currency, or a deals row whose `currency` column says another, is an error without "
+        "a rate; with no currency set, an amount cell naming one is an error.",
         "currency: USD", absent="amounts without a currency",
+    ),
+    ConfigKey(
+        "fx", "mapping", "Exchange rates into `currency`: an amount cell naming another "
+        "currency (`EUR 5000`, `£5000`) is converted by its rate, and without one is an "
+        "error. Rial and Toman convert to each other without a rate.",
+        "{currency: USD, fx: {EUR: 1.08}}", absent="amounts in another currency are errors",
+    ),
+    ConfigKey(
+        "fx.<currency>", "number above 0", "What 1 of the currency (an ISO code like EUR) is "
+        "in the report's currency, on every day.", "{currency: USD, fx: {GBP: 1.27}}",
+    ),
+    ConfigKey(
+        "fx.table", "file", "A CSV of `date,currency,rate` (relative to this config file), "
+        "instead of fixed rates: a deal takes the rate of the latest date on or before its "
+        "closed_at (created_at while open), a spend row its date's.",
+        "{currency: USD, fx: {table: rates.csv}}",
     ),
     ConfigKey(
         "timezone", "IANA time zone", "The report's clock: every date-time is converted to "

@@ -15,7 +15,7 @@ from tempfile import TemporaryDirectory
 
 import polars as pl
 
-from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section, measured
+from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section, checked_value
 from crmkpi.breakdowns import (
     GROUP,
     group_values,
@@ -201,7 +201,7 @@ def compute_values(
         if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
             prefix = f"{m.where}: " if m.where else ""
             raise ConfigError(f"{prefix}{m.key}: {frame[CONFIG_ERROR][0]}")
-        results[(m.key, index)] = measured(frame[VALUE][0], frame[REASON][0])
+        results[(m.key, index)] = checked_value(frame[VALUE][0], frame[REASON][0])
     _evaluate_formulas(specs, len(periods), results)
     return results
 
@@ -293,7 +293,7 @@ def compute_breakdowns(
             plans.append(m.kpi.compute(tables, period, replace(m.options, by=(GROUP,))))
     collected = pl.collect_all(plans)
     nothing = {
-        m.key: measured(frame[VALUE][0], frame[REASON][0])
+        m.key: checked_value(frame[VALUE][0], frame[REASON][0])
         for m, frame in zip(computable, collected, strict=False)
     }
     measured = {
