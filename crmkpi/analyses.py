@@ -8,7 +8,10 @@ carries a reason, like every other unavailable value.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+NOT_FINITE = "the result is not a finite number (a value too large, or 0/0)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +21,14 @@ class Measured:
 
     value: float | None
     reason: str | None = None
+
+
+def checked_value(value: float | None, reason: str | None) -> Measured:
+    """A computed value as a Measured: NaN or infinity is unavailable with a
+    reason (never a number a gate compares, nor ``NaN`` in JSON)."""
+    if value is not None and not math.isfinite(value):
+        return Measured(None, NOT_FINITE)
+    return Measured(value, reason)
 
 
 @dataclass(frozen=True, slots=True)

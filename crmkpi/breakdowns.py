@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from crmkpi.analyses import BreakdownGroup, Measured
+from crmkpi.analyses import BreakdownGroup, Measured, checked_value
 from crmkpi.kpis import Kpi
 from crmkpi.kpis._expr import REASON, VALUE
 
@@ -140,7 +140,7 @@ def group_values(frame: pl.DataFrame) -> dict[str | None, Measured]:
     keys = frame[GROUP].to_list()
     values = frame[VALUE].to_list()
     reasons = frame[REASON].to_list()
-    return {k: Measured(v, r) for k, v, r in zip(keys, values, reasons, strict=True)}
+    return {k: checked_value(v, r) for k, v, r in zip(keys, values, reasons, strict=True)}
 
 
 def sort_groups(

@@ -217,8 +217,10 @@ TYPE_MEANINGS: dict[ColumnType, str] = {
     "without is read in the source's `timezone`. Its day is taken in the report's "
     "`timezone`; durations are between instants.",
     ColumnType.AMOUNT: "A number, or text like `1,234.50`, `$1,234.50`, `1.234,50 €` "
-    '(`decimal: ","`); currency symbols and codes are stripped; negative amounts are an '
-    "error.",
+    '(`decimal: ","`), `EUR 5000`, `5000 ریال`. A currency sign, code or word must be the '
+    "report's `currency` (or the row's `currency`) or have a rate in `fx`; `$` is a dollar "
+    "currency's, `¥` JPY's or CNY's; ریال and تومان convert to an IRR or IRT report. Unit "
+    "words and other letters (`5 mln`, `abc5`) are errors; negative amounts are an error.",
     ColumnType.SCORE: "A whole number in the column's range; out of range is an error.",
     ColumnType.TEXT: "Anything, trimmed; an empty cell is missing.",
 }

@@ -9,6 +9,7 @@ are listed in ``configkeys.py`` (and docs/config.md, generated from it).
 from __future__ import annotations
 
 import contextlib
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -17,10 +18,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
+
 from crmkpi.calendars import CALENDARS as CALENDAR_RULES
 from crmkpi.calendars import GREGORIAN_YEARS
 from crmkpi.canonical import DIMENSIONS, ENCODING_EXAMPLES, TABLES, encoding_name
 from crmkpi.configkeys import children
+from crmkpi.currencies import CODES, Fx, fixed_rate
 from crmkpi.errors import ConfigError, DataError, suggest
 from crmkpi.kpis.registry import KpiSettings
 from crmkpi.kpispec import KpiSpec, parse_kpis
@@ -109,6 +113,7 @@ class Config:
     engine: str = "auto"  # --engine only: auto, in-memory or streaming
     templates: dict[str, Path] = field(default_factory=dict)
     source_file: Path | None = None
+    fx: Fx = field(default_factory=Fx)  # rates into ``currency``
     lenient: bool = False  # skip bad rows (``lenient:``, --lenient, --max-skipped)
     max_skipped: float = DEFAULT_MAX_SKIPPED  # the share of a table's rows it may skip
     dates: tuple[date, date] = DATE_RANGE  # the dates an input may hold (``dates:``)
@@ -167,6 +172,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         title=_text(doc, data, "title", "CRM KPIs"),
         data=resolved(base / _text(doc, data, "data", ".")),
         currency=_optional_text(doc, data, "currency"),
+        fx=_fx(doc, data.get("fx"), base, _optional_text(doc, data, "currency")),
         timezone=_zone(doc, ("timezone",), _text(doc, data, "timezone", "UTC")),
         calendar=_choice(doc, data, "calendar", CALENDARS, "gregorian"),
         locale=_choice(doc, data, "locale", locale_codes(), "en"),
@@ -247,6 +253,51 @@ def _dates(doc: YamlDoc, value: Any) -> tuple[date, date]:
     return low, high
 
 
+def _fx(doc: YamlDoc, value: Any, base: Path, currency: str | None) -> Fx:
+    """``fx: {EUR: 1.08}`` (1 EUR = 1.08 of ``currency``, every day) or
+    ``fx: {table: rates.csv}`` (dated rates, relative to the config file)."""
+    if value is None:
+        return Fx()
+    expect(doc, ("fx",), value, dict, "a mapping like {EUR: 1.08} or {table: rates.csv}")
+    if currency is None:
+        raise ConfigError(
+            f"{doc.where(('fx',))}: fx converts amounts into the report's currency: set "
+            "currency: too (currency: USD)"
+        )
+    if "table" in value:
+        return _fx_table(doc, value, base)
+    rates = {str(key).upper(): _fx_rate(doc, key, rate, currency) for key, rate in value.items()}
+    return Fx(rates=rates)
+
+
+def _fx_table(doc: YamlDoc, value: dict[str, Any], base: Path) -> Fx:
+    for key in value:
+        if str(key).upper() in CODES:
+            raise ConfigError(
+                f"{doc.where(('fx', key))}: fx is either {{table: rates.csv}} or rates "
+                "like {EUR: 1.08}, not both"
+            )
+    known_keys(doc, ("fx",), value, ("table",))
+    expect(doc, ("fx", "table"), value["table"], str, "a file path like rates.csv")
+    return Fx(table=(base / Path(value["table"]).expanduser()).resolve())
+
+
+def _fx_rate(doc: YamlDoc, key: Any, rate: Any, currency: str) -> float:
+    """One fixed rate: 1 of ``key`` in ``currency``."""
+    code, path = str(key).upper(), ("fx", key)
+    if code not in CODES:
+        raise ConfigError(
+            f'{doc.where(path)}: "{key}" is not a currency code (an ISO code like EUR, '
+            "or table: for a file of rates)"
+        )
+    if fixed_rate(code, currency.upper()) is not None:
+        raise ConfigError(
+            f"{doc.where(path)}: {code} needs no rate in a {currency} report "
+            "(its own currency; a Toman is 10 Rials)"
+        )
+    return _above_zero(doc, path, rate)
+
+
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:
     value = data.get(key, default)
     expect(doc, (key,), value, (str, int, float), "text")
@@ -321,6 +372,10 @@ def _compare(doc: YamlDoc, value: Any) -> tuple[str, ...]:
 
 def _number(doc: YamlDoc, path: KeyPath, value: Any) -> float:
     expect(doc, path, value, (int, float), "a number")
+    if not math.isfinite(value):  # YAML's .nan and .inf
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {value}; expected a number"
+        )
     return float(value)
 
 
@@ -335,17 +390,43 @@ def _settings(doc: YamlDoc, data: dict[str, Any]) -> KpiSettings:
     stages: dict[str, float] | None = None
     if probability is not None:
         expect(doc, ("stage_probability",), probability, dict, "a mapping of stage to probability")
-        stages = {str(k): _number(doc, ("stage_probability", k), v) for k, v in probability.items()}
+        stages = {
+            str(k): _share(doc, ("stage_probability", k), v, "a probability")
+            for k, v in probability.items()
+        }
+    hours = ("sla", "first_response_hours")
+    lifespan = ("clv", "max_lifespan_years")
     return KpiSettings(
-        sla_first_response_hours=_number(
-            doc, ("sla", "first_response_hours"), sla.get("first_response_hours", 24)
+        sla_first_response_hours=_above_zero(doc, hours, sla.get("first_response_hours", 24)),
+        clv_gross_margin=_share(
+            doc, ("clv", "gross_margin"), clv.get("gross_margin", 1.0), "a margin"
         ),
-        clv_gross_margin=_number(doc, ("clv", "gross_margin"), clv.get("gross_margin", 1.0)),
-        clv_max_lifespan_years=_number(
-            doc, ("clv", "max_lifespan_years"), clv.get("max_lifespan_years", 10)
-        ),
+        clv_max_lifespan_years=_above_zero(doc, lifespan, clv.get("max_lifespan_years", 10)),
         stage_probability=stages,
     )
+
+
+def _above_zero(doc: YamlDoc, path: KeyPath, value: Any) -> float:
+    """A number above 0 (an SLA of 0 hours is missed by every ticket)."""
+    number = _number(doc, path, value)
+    if not 0 < number < math.inf:
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {shown(value)}; "
+            "expected a number above 0"
+        )
+    return number
+
+
+def _share(doc: YamlDoc, path: KeyPath, value: Any, what: str) -> float:
+    """A fraction from 0 to 1 (0.7, not 70: a percent is written as a fraction)."""
+    number = _number(doc, path, value)
+    if not 0 <= number <= 1:
+        hint = f" (write {number / 100:g} for {number:g}%)" if 1 < number <= 100 else ""
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {shown(value)}; "
+            f"expected {what} from 0 to 1{hint}"
+        )
+    return number
 
 
 def _sources(doc: YamlDoc, sources: Any) -> dict[str, SourceSpec]:
@@ -483,7 +564,8 @@ def _zone(doc: YamlDoc, path: KeyPath, name: Any) -> Any:
         return None
     try:
         ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
+        pl.Series([0]).cast(pl.Datetime("us", str(name)))  # Python knows zones polars does not
+    except (ZoneInfoNotFoundError, ValueError, pl.exceptions.PolarsError):
         raise ConfigError(
             f"{doc.where(path)}: unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
         ) from None

@@ -60,9 +60,27 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "data: ../exports", default=".",
     ),
     ConfigKey(
-        "currency", "text", "Shown next to amounts (`USD 1,200.00`); when a deals file has a "
-        "`currency` column, every row must carry this one.",
+        "currency", "text", "The report's currency, shown next to amounts (`USD 1,200.00`). "
+        "Every amount must be in it or be converted by `fx`: an amount cell naming another "
+        "currency, or a deals row whose `currency` column says another, is an error without "
+        "a rate; with no currency set, an amount cell naming one is an error.",
         "currency: USD", absent="amounts without a currency",
+    ),
+    ConfigKey(
+        "fx", "mapping", "Exchange rates into `currency`: an amount cell naming another "
+        "currency (`EUR 5000`, `£5000`) is converted by its rate, and without one is an "
+        "error. Rial and Toman convert to each other without a rate.",
+        "{currency: USD, fx: {EUR: 1.08}}", absent="amounts in another currency are errors",
+    ),
+    ConfigKey(
+        "fx.<currency>", "number above 0", "What 1 of the currency (an ISO code like EUR) is "
+        "in the report's currency, on every day.", "{currency: USD, fx: {GBP: 1.27}}",
+    ),
+    ConfigKey(
+        "fx.table", "file", "A CSV of `date,currency,rate` (relative to this config file), "
+        "instead of fixed rates: a deal takes the rate of the latest date on or before its "
+        "closed_at (created_at while open), a spend row its date's.",
+        "{currency: USD, fx: {table: rates.csv}}",
     ),
     ConfigKey(
         "timezone", "IANA time zone", "The report's clock: every date-time is converted to "
@@ -102,7 +120,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "sla: {first_response_hours: 8}",
     ),
     ConfigKey(
-        "sla.first_response_hours", "number", "A ticket meets the SLA when an agent first "
+        "sla.first_response_hours", "number above 0", "A ticket meets the SLA when an agent first "
         "replies at most this many hours after it was created (`first_response_sla_rate`).",
         "sla: {first_response_hours: 8}", default="24",
     ),
@@ -110,11 +128,11 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "clv", "mapping", "Settings of customer lifetime value.", "clv: {gross_margin: 0.7}",
     ),
     ConfigKey(
-        "clv.gross_margin", "number (a fraction)", "The share of revenue kept as gross "
+        "clv.gross_margin", "number from 0 to 1", "The share of revenue kept as gross "
         "margin; CLV is multiplied by it.", "clv: {gross_margin: 0.7}", default="1.0",
     ),
     ConfigKey(
-        "clv.max_lifespan_years", "number", "The longest customer lifespan CLV assumes "
+        "clv.max_lifespan_years", "number above 0", "The longest customer lifespan CLV assumes "
         "(a churn rate near 0 would make it endless).", "clv: {max_lifespan_years: 5}",
         default="10",
     ),

@@ -9,6 +9,7 @@ ids, ``+ - * /`` and parentheses, nothing else.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -237,7 +238,9 @@ class _Parser:
                 raise self.fail("has a '(' without its ')'")
             return node
         if token[0].isdigit() or token[0] == ".":
-            return Number(float(token))
+            if not math.isfinite(number := float(token)):
+                raise self.fail(f"the number {shorten(token, 20)} is too large")
+            return Number(number)
         if token[0].isalpha() or token[0] == "_":
             return Ref(token)
         raise self.fail(f"unexpected {token!r}")
@@ -295,4 +298,10 @@ def _binary(node: Binary, values: Mapping[str, Operand]) -> Operand:
     if node.op == "/" and right == 0:
         return None, "division by zero in the formula"
     result = {"+": left + right, "-": left - right, "*": left * right}.get(node.op)
-    return (left / right if result is None else result), None
+    result = left / right if result is None else result
+    if not math.isfinite(result):  # never NaN or infinity: unavailable, as a KPI would be
+        return None, f"the formula's {_OPERATIONS[node.op]} is too large for a number"
+    return result, None
+
+
+_OPERATIONS = {"+": "sum", "-": "difference", "*": "product", "/": "quotient"}

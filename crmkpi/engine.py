@@ -15,7 +15,7 @@ from tempfile import TemporaryDirectory
 
 import polars as pl
 
-from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section
+from crmkpi.analyses import Breakdown, BreakdownGroup, Measured, Section, checked_value
 from crmkpi.breakdowns import (
     GROUP,
     group_values,
@@ -28,7 +28,7 @@ from crmkpi.breakdowns import (
 from crmkpi.canonical import TABLES
 from crmkpi.config import Config
 from crmkpi.custom import evaluate, formula_refs
-from crmkpi.errors import ConfigError
+from crmkpi.errors import ConfigError, first_line, shorten
 from crmkpi.inputs import (
     Inputs,
     InputSummary,
@@ -190,16 +190,43 @@ def compute_values(
                 keys.append((m, index))
                 frames.append(m.kpi.compute(tables, period, m.options))
     size = batch or max(len(frames), 1)
-    collected = [
-        f for i in range(0, len(frames), size) for f in pl.collect_all(frames[i : i + size])
-    ]
+    try:
+        collected = [
+            f for i in range(0, len(frames), size) for f in pl.collect_all(frames[i : i + size])
+        ]
+    except pl.exceptions.PolarsError as exc:
+        failing = _failing_filter(keys, frames)
+        if failing is None:
+            raise
+        raise failing from exc
     for (m, index), frame in zip(keys, collected, strict=True):
         if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
             prefix = f"{m.where}: " if m.where else ""
             raise ConfigError(f"{prefix}{m.key}: {frame[CONFIG_ERROR][0]}")
-        results[(m.key, index)] = Measured(frame[VALUE][0], frame[REASON][0])
+        results[(m.key, index)] = checked_value(frame[VALUE][0], frame[REASON][0])
     _evaluate_formulas(specs, len(periods), results)
     return results
+
+
+def _failing_filter(
+    keys: list[tuple[_Measure, int]], frames: list[pl.LazyFrame]
+) -> ConfigError | None:
+    """The error of a filter that type-checked on no rows but fails on the
+    data (``CAST(owner AS INT)`` of a name), found by running each filtered
+    query alone; None when none fails alone (then it is not the filter's)."""
+    for (m, _), frame in zip(keys, frames, strict=True):
+        if m.options.row_filter is None:
+            continue
+        try:
+            frame.collect()
+        except pl.exceptions.PolarsError as exc:
+            prefix = f"{m.where}: " if m.where else ""
+            return ConfigError(
+                f"{prefix}the filter of {m.key} fails on the data "
+                f"({shorten(first_line(exc), 200)}); a CAST of a value that is not of "
+                "that type fails: TRY_CAST gives null instead"
+            )
+    return None
 
 
 def _evaluate_formulas(
@@ -268,7 +295,7 @@ def compute_breakdowns(
             plans.append(m.kpi.compute(tables, period, replace(m.options, by=(GROUP,))))
     collected = pl.collect_all(plans)
     nothing = {
-        m.key: Measured(frame[VALUE][0], frame[REASON][0])
+        m.key: checked_value(frame[VALUE][0], frame[REASON][0])
         for m, frame in zip(computable, collected, strict=False)
     }
     measured = {

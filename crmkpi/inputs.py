@@ -24,6 +24,7 @@ from crmkpi.converted import find_converted, load_converted
 from crmkpi.errors import DataError, ProblemGroup
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.leniency import over_limit_message, share_of, share_text
+from crmkpi.money import Money, read_rates
 from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
 from crmkpi.sources.discovery import (
     TEXT_EXTENSIONS,
@@ -128,6 +129,7 @@ def load_inputs(
     ctx = LoadContext(
         timezone=cfg.timezone,
         currency=cfg.currency,
+        fx=_rates(cfg, tables),
         lenient=lenient,
         max_skipped=cfg.max_skipped,
         streaming=resolve_engine(cfg) == "streaming",
@@ -168,6 +170,15 @@ def _finder(scan: FolderScan, needed: set[str]) -> Finder:
         return scan.file_for(table)
 
     return find
+
+
+def _rates(cfg: Config, tables: tuple[str, ...]) -> Money:
+    """The config's exchange rates; a file of rates is read when a table of
+    amounts is (its problems are data errors, named by row)."""
+    table = cfg.fx.table
+    if table is None or not {"deals", "spend"} & set(tables):
+        return Money(fixed=cfg.fx.rates)
+    return Money(table=read_rates(table), file=table.name)
 
 
 def _data_folder(data: Path) -> None:

@@ -73,7 +73,8 @@ def parse_kpis(doc: YamlDoc, entries: Any) -> tuple[KpiSpec, ...]:
 
 
 def _check_formulas(specs: list[KpiSpec]) -> None:
-    """Every id a formula reads exists; no formula reads itself, directly or not."""
+    """Every id a formula reads exists; no formula reads itself, directly or
+    not; no chain of formulas reading formulas is deeper than MAX_FORMULA_CHAIN."""
     custom = {s.id: s for s in specs if not s.base or s.id != s.base}
     known = (*REGISTRY, *custom)
     for spec in specs:
@@ -82,18 +83,46 @@ def _check_formulas(specs: list[KpiSpec]) -> None:
                 raise ConfigError(
                     f'{spec.where}: formula of {spec.id} reads unknown KPI "{ref}"{suggest(ref, known)}'
                 )
+    depth: dict[str, int] = {}
     for spec in specs:
-        _no_cycle(spec, custom, ())
+        _chain_depths(spec, custom, depth)
 
 
-def _no_cycle(spec: KpiSpec, custom: dict[str, KpiSpec], trail: tuple[str, ...]) -> None:
-    if spec.id in trail:
-        raise ConfigError(
-            f"{spec.where}: formulas refer to each other in a circle: {' → '.join((*trail, spec.id))}"
-        )
-    for ref in formula_refs(spec.formula) if spec.formula else ():
-        if ref in custom:
-            _no_cycle(custom[ref], custom, (*trail, spec.id))
+# Formulas reading formulas: a few levels in real configs; a bound keeps every
+# walk over them (here and in the engine) short.
+MAX_FORMULA_CHAIN = 32
+
+
+def _custom_refs(spec: KpiSpec, custom: dict[str, KpiSpec]) -> list[str]:
+    return [r for r in (formula_refs(spec.formula) if spec.formula else ()) if r in custom]
+
+
+def _chain_depths(start: KpiSpec, custom: dict[str, KpiSpec], depth: dict[str, int]) -> None:
+    """How many formulas deep each custom KPI reached from ``start`` reads
+    (into ``depth``), walked without recursion: a ConfigError for a circle
+    or a chain deeper than MAX_FORMULA_CHAIN."""
+    trail = [start.id]
+    pending = [iter(_custom_refs(start, custom))]
+    while pending:
+        ref = next(pending[-1], None)
+        if ref is None:
+            done = custom.get(trail.pop(), start)
+            pending.pop()
+            refs = _custom_refs(done, custom)
+            depth[done.id] = 1 + max((depth[r] for r in refs), default=0)
+            if depth[done.id] > MAX_FORMULA_CHAIN:
+                raise ConfigError(
+                    f"{done.where}: formula of {done.id} reads formulas that read formulas "
+                    f"more than {MAX_FORMULA_CHAIN} levels deep; compute some of them in one formula"
+                )
+        elif ref in trail:
+            raise ConfigError(
+                f"{start.where}: formulas refer to each other in a circle: "
+                f"{' → '.join((*trail, ref))}"
+            )
+        elif ref not in depth:
+            trail.append(ref)
+            pending.append(iter(_custom_refs(custom[ref], custom)))
 
 
 def _entry(doc: YamlDoc, index: int, entry: Any) -> KpiSpec:

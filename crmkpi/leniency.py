@@ -74,9 +74,14 @@ def skip_advice(file: str, bad: int, rows: int, limit: float) -> str:
 
 def over_limit_message(table: str, skipped: int, rows: int, limit: float) -> str | None:
     """The error a lenient run gives when ``table`` lost more than ``limit``
-    of its rows (a table that lost every row is over any limit below 100%),
-    or None."""
+    of its rows, or every row (whatever the limit, even 100%: its KPIs would
+    be zeros, not a report), or None."""
     share = share_of(skipped, rows)
+    if skipped and skipped >= rows:
+        return (
+            f"{table}: --lenient skipped every row ({skipped:,} of {rows:,}), so nothing "
+            "is left to report; fix the rows (--max-skipped cannot allow losing them all)"
+        )
     if not skipped or share <= limit:
         return None
     return (

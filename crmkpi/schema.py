@@ -9,7 +9,7 @@ exit 3); ``lenient`` drops the bad rows and says how many and why.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from crmkpi.canonical import ColumnType, Table
 from crmkpi.config import DATE_RANGE, SourceSpec
 from crmkpi.errors import GROUP_VALUES_SHOWN, DataError, Problem, ProblemGroup
 from crmkpi.leniency import DEFAULT_MAX_SKIPPED, skip_advice
+from crmkpi.money import Money, converted, money_checks, priced
 from crmkpi.problems import (
     EXAMPLES_PER_CHECK,
     by_reason,
@@ -54,6 +55,9 @@ class LoadContext:
 
     timezone: str = "UTC"
     currency: str | None = None
+    fx: Money = field(
+        default_factory=Money
+    )  # rates into ``currency`` (its ``currency`` is this one's)
     lenient: bool = False
     max_skipped: float = DEFAULT_MAX_SKIPPED  # what a strict run's advice on --lenient says
     streaming: bool = False  # keep typed tables out of memory (read again by the KPIs)
@@ -292,10 +296,12 @@ def _flagged_frame(
             for c in vocabulary
         )
     columns = tuple(mapping.columns)
+    typed = priced(typed, table, columns, replace(ctx.fx, currency=ctx.currency), rules)
     checks = [
         _gated(check) if gated else replace(check, gate=None)
         for check in column_checks(table, columns, ctx.dates)
-        + row_checks(table.name, columns, ctx.currency)
+        + row_checks(table.name, columns)
+        + money_checks(table, columns, replace(ctx.fx, currency=ctx.currency))
     ]
     if raw.ragged is not None and raw.ragged.height:
         typed = typed.join(raw.ragged.lazy(), on=ROW, how="left", maintain_order="left")
@@ -416,7 +422,8 @@ def _typed_table(
 ) -> pl.LazyFrame:
     if lenient and checks:
         flagged = flagged.filter(~pl.any_horizontal([flag(i) for i in range(len(checks))]))
-    columns = [pl.col(TYPED + c).alias(c) for c in mapping]
+    names = flagged.collect_schema().names()
+    columns = [converted(c, names).alias(c) for c in mapping]  # amounts in the report's currency
     typed = flagged.select(ROW, *columns)
     if table.name == "deals" and {"status", "closed_at"} <= set(mapping):
         # An open deal's closed_at is an expected date in most CRMs: ignored (SCHEMA.md).

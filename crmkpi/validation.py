@@ -308,18 +308,18 @@ def _before_created(c: str) -> Check:
     )
 
 
-def row_checks(table: str, present: tuple[str, ...], currency: str | None) -> list[Check]:
-    """The cross-column rules of SCHEMA.md for ``table``."""
+def row_checks(table: str, present: tuple[str, ...]) -> list[Check]:
+    """The cross-column rules of SCHEMA.md for ``table`` (currencies: ``money.py``)."""
     has = set(present)
     # A deal's closed_at is checked with its status (an open deal's is ignored).
     dated = ("churned_at", "first_response_at", "resolved_at")
     checks = [_before_created(c) for c in dated if c in has and "created_at" in has]
     if table == "deals":
-        checks.extend(_deal_checks(has, currency))
+        checks.extend(_deal_checks(has))
     return checks
 
 
-def _deal_checks(has: set[str], currency: str | None) -> list[Check]:
+def _deal_checks(has: set[str]) -> list[Check]:
     status = _typed("status")
     closed = status.is_in(["won", "lost"])
     checks: list[Check] = []
@@ -382,28 +382,7 @@ def _deal_checks(has: set[str], currency: str | None) -> list[Check]:
                 "won deal without amount",
             )
         )
-    if "currency" in has:
-        checks.append(_currency_check(currency))
     return checks
-
-
-def _currency_check(currency: str | None) -> Check:
-    """Every deal in the report currency (or, with none configured, in one currency)."""
-    code = _text("currency").str.to_uppercase()
-    if currency:
-        bad = code.is_not_null() & (code != currency.upper())
-        expected = f"{currency.upper()} (the config currency; amounts are not converted)"
-    else:
-        bad = code.is_not_null() & (code != code.drop_nulls().first())
-        expected = "one currency in all rows (set `currency:` in the config)"
-    return Check(
-        "currency",
-        bad,
-        _text("currency"),
-        "is another currency",
-        expected,
-        "deal in another currency",
-    )
 
 
 def ragged_check(width: int) -> Check:

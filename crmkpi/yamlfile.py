@@ -7,6 +7,7 @@ are kept in a side table keyed by the path of keys/indexes, so an error about
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,19 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str, name: str, *, ours: bool = False) -> YamlDoc:
-    """``text`` as a YamlDoc; ``ours`` marks a file shipped in the package."""
-    loader = (_FAST_LOADER if ours else yaml.SafeLoader)(text)
+    """``text`` as a YamlDoc; ``ours`` marks a file shipped in the package.
+
+    YAML means one thing (see ``_record_lines``): a key given twice, a
+    number with a leading zero (YAML 1.1 reads ``010`` as octal 8) and a lone
+    surrogate are errors; mapping keys are the text written (``yes:`` is
+    the key "yes", not True)."""
+    loader = _loader(text, name, ours)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(name, None, {})
         lines: dict[KeyPath, int] = {}
-        _record_lines(node, (), lines, set(), [0])
+        _record_lines(node, (), lines, _Walk(name))
         if _expanded_size(node, {}) > MAX_EXPANDED:
             raise _refused("its aliases expand to more than 100,000 values")
         data = loader.construct_document(node)
@@ -94,28 +100,111 @@ def parse_yaml(text: str, name: str, *, ours: bool = False) -> YamlDoc:
     return YamlDoc(name, data, lines)
 
 
-def _record_lines(
-    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[int], aliases: list[int]
-) -> None:
+def _loader(text: str, name: str, ours: bool) -> yaml.SafeLoader:
+    """PyYAML's loader of ``text``; its reader refuses control characters at
+    once, and a NUL byte is said with its line."""
+    if "\0" in text:  # PyYAML would say "special characters", not where
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise ConfigError(
+            f"{name}, line {line}: a NUL byte (\\0) is not allowed in a config; "
+            "save the file as plain UTF-8 text"
+        )
+    try:
+        return (_FAST_LOADER if ours else yaml.SafeLoader)(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: not valid YAML ({exc})") from exc
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The state of one walk over a document's nodes."""
+
+    name: str
+    seen: set[int] = field(default_factory=set)
+    aliases: int = 0
+
+
+_STR = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_PLAIN_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", *_NUMBER_TAGS)
+# YAML 1.1 reads 010 as octal 8, 1:30 as 90 (base 60): neither is what a person means.
+_AMBIGUOUS_NUMBER = re.compile(r"^[-+]?(0[0-9_]|[0-9_]+:)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], walk: _Walk) -> None:
     """Walk the node graph once; an alias is not walked again, and there may be
-    only so many of them ("billion laughs" documents are refused)."""
-    if id(node) in seen:
-        aliases[0] += 1
-        if aliases[0] > MAX_ALIAS_USES:
+    only so many of them ("billion laughs" documents are refused). Keys are
+    made the text written, and a repeated key, an ambiguous number or a lone
+    surrogate is a ConfigError at its line."""
+    if id(node) in walk.seen:
+        walk.aliases += 1
+        if walk.aliases > MAX_ALIAS_USES:
             raise _refused(f"it uses more than {MAX_ALIAS_USES} YAML aliases")
         return
-    seen.add(id(node))
-    if len(seen) > MAX_NODES:
+    walk.seen.add(id(node))
+    if len(walk.seen) > MAX_NODES:
         raise _refused(f"it has more than {MAX_NODES:,} YAML nodes")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _record_lines(value_node, (*path, key), lines, seen, aliases)
+        _record_mapping(node, path, lines, walk)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines, seen, aliases)
+            _record_lines(item, (*path, index), lines, walk)
+    elif isinstance(node, yaml.ScalarNode):
+        _scalar(node, walk.name)
+
+
+def _record_mapping(
+    node: yaml.MappingNode, path: KeyPath, lines: dict[KeyPath, int], walk: _Walk
+) -> None:
+    first: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if isinstance(key_node, yaml.ScalarNode):
+            _plain_key(key_node, walk.name)
+            if key in first:
+                raise ConfigError(
+                    f'{walk.name}, line {line}: key "{shorten(key, MAX_SHOWN)}" is given '
+                    f"twice (first on line {first[key]}); YAML would keep only the last: "
+                    "remove one"
+                )
+            first[key] = line
+        lines[(*path, key)] = line
+        _record_lines(value_node, (*path, key), lines, walk)
+
+
+def _plain_key(node: yaml.ScalarNode, name: str) -> None:
+    """A key is the text written: ``yes:`` is "yes" (YAML 1.1: True), ``010:``
+    is "010" (octal 8), ``~:`` is "~" (None); a value map compares text."""
+    _surrogate(node, name)
+    if node.tag in _PLAIN_TAGS and node.style is None:
+        node.tag = _STR
+
+
+def _scalar(node: yaml.ScalarNode, name: str) -> None:
+    _surrogate(node, name)
+    if node.tag in _NUMBER_TAGS and node.style is None and _AMBIGUOUS_NUMBER.match(node.value):
+        line = node.start_mark.line + 1
+        octal = ":" not in node.value
+        why = "a leading zero makes it octal" if octal else "a colon makes it base 60"
+        plain = node.value.lstrip("+-0") or "0" if octal else "one number"
+        raise ConfigError(
+            f"{name}, line {line}: {node.value} is ambiguous ({why} in YAML); write "
+            f'{plain}, or "{node.value}" in quotes for text'
+        )
+
+
+def _surrogate(node: yaml.ScalarNode, name: str) -> None:
+    """A lone surrogate (``"\\ud800"`` in double quotes) is not a character:
+    it cannot be written to any output."""
+    if found := _SURROGATE.search(node.value):
+        line = node.start_mark.line + 1
+        raise ConfigError(
+            f"{name}, line {line}: the text holds \\u{ord(found[0]):04x}, half of a "
+            "surrogate pair, which is not a character; remove it or write the character meant"
+        )
 
 
 class _RefusedError(Exception):

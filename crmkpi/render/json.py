@@ -164,4 +164,6 @@ def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
 
 
 def render_json(report: Report, data_dir: Path | None = None) -> str:
-    return json.dumps(report_dict(report, data_dir), indent=2, ensure_ascii=False) + "\n"
+    # Strict RFC 8259: a NaN or infinity would be a bug (values are finite or null).
+    text = json.dumps(report_dict(report, data_dir), indent=2, ensure_ascii=False, allow_nan=False)
+    return text + "\n"

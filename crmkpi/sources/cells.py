@@ -14,6 +14,7 @@ from functools import partial
 
 import polars as pl
 
+from crmkpi.currencies import CODES, SIGNS
 from crmkpi.sources.fallback import Parser, each_distinct
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
@@ -31,8 +32,16 @@ _ISO = (
 _ISO_SECONDS = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL = r"^\d{1,6}(\.\d+)?$"
-_CURRENCY_SIGNS = r"[$€£¥₹₽₺₩﷼]|ریال|تومان"
-_CURRENCY_CODE = r"^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$"
+# A currency sign, word or code may stand before or after the number (after
+# its sign), nothing else: the text there must be one of these, or 3 letters
+# that are an ISO code; other words (mln, TSD, pcs, abc) make it no amount.
+_SIGN_CODES = {sign: codes[0] if len(codes) == 1 else sign for sign, codes in SIGNS.items()}
+_CODE_LIST = sorted(CODES)
+# A cell that may name a currency: a letter, a sign, anything not ASCII.
+_MAYBE_TOKEN = r"[^0-9.,+\-\s\x00-\x23\x25-\x40\x5b-\x60\x7b-\x7f]"
+_LEAD, _NAMED, _ONE, _BARE = "lead", "named", "one", "bare"
+_BEFORE = pl.col(_BARE).str.extract(r"^([^0-9.,+\-]*)", 1)  # after the number's sign
+_AFTER = pl.col(_BARE).str.extract(r"([^0-9.,]*)$", 1)
 _POINT_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$"
 _COMMA_NUMBER = r"^[+-]?(\d{1,3}([. \u00a0\u202f]\d{3})+|\d+)?(,\d+)?$"
 _SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
@@ -255,8 +264,9 @@ def _date_in_format(text: pl.Expr, fmt: str, rules: CellRules) -> pl.Expr:
 
 def add_minutes(start: pl.Expr, text: pl.Expr, rules: CellRules) -> pl.Expr:
     """``start`` plus the calendar minutes in ``text`` (Zendesk's ``First reply
-    time in minutes``): null where the minutes are not a number."""
-    minutes = parse_amount(text, replace(rules, amount_factor=1.0))
+    time in minutes``): null where the minutes are not a number (a currency
+    is not minutes)."""
+    minutes = pl.when(amount_currency(text, rules).is_null()).then(parse_amount(text, rules))
     return start + pl.duration(microseconds=(minutes * 60_000_000).round(0).cast(pl.Int64))
 
 
@@ -265,7 +275,11 @@ def parse_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
 
     With ``decimal "."`` a comma is allowed only as a thousands separator in
     groups of three; with ``decimal ","`` the separators are ``.``, spaces and
-    no-break spaces. Negative numbers parse (the caller rejects them).
+    no-break spaces. Negative numbers parse (the caller rejects them). A
+    currency sign, word or code may stand before or after the number (one,
+    and only one that names a currency: ``5 mln``, ``10 TSD`` and ``abc5``
+    are not amounts); which currency it names is ``amount_currency``'s, and
+    converting it (and ``amount_factor``) is the caller's (``money.py``).
     Plain numbers (``1234.50``: what APIs and most exports write) take a
     fast path (measured on 216k deals: 0.023 s → 0.009 s).
     """
@@ -278,7 +292,6 @@ def amount_parser(rules: CellRules) -> Parser:
         partial(_plain_number, decimal=rules.decimal),
         partial(_any_amount, rules=rules),
         pl.Float64(),
-        rules.amount_factor,
     )
 
 
@@ -289,22 +302,92 @@ def _plain_number(text: pl.Expr, decimal: str) -> pl.Expr:
 
 
 def _any_amount(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    def run(cells: pl.Series) -> pl.Series:
+        parts = _amount_parts(cells, rules)
+        bare = pl.col(_BARE)
+        if rules.decimal == ",":
+            well_formed = bare.str.contains(_COMMA_NUMBER) & bare.str.contains(r"\d")
+            plain = bare.str.replace_all(r"[. \u00a0\u202f]", "").str.replace(",", ".")
+        else:
+            well_formed = bare.str.contains(_POINT_NUMBER) & bare.str.contains(r"\d")
+            plain = bare.str.replace_all(",", "")
+        one = pl.col(_ONE)
+        value = (
+            pl.when(one & well_formed)
+            .then(plain.cast(pl.Float64, strict=False))
+            .when(one & bare.str.contains(_SCIENTIFIC))
+            .then(bare.cast(pl.Float64, strict=False))
+        )
+        return parts.select(value.alias(cells.name)).to_series()
+
+    return text.map_batches(run, return_dtype=pl.Float64, is_elementwise=True)
+
+
+def _amount_parts(cells: pl.Series, rules: CellRules) -> pl.DataFrame:
+    """Each amount cell split as ``[+-] [currency] number [currency]``: the
+    number with its sign (``bare``), the currency named (``named``: an ISO
+    code, a shared sign as written, or null) and whether what stands beside
+    the number is at most one currency (``one``). Computed step by step on
+    the column (one regex pass each), never per cell in Python."""
+    text = pl.col(_BARE)
     if rules.persian:
         text = to_ascii_digits(text)
-    bare = text.str.replace_all(_CURRENCY_SIGNS, "").str.replace_all(_CURRENCY_CODE, "")
-    bare = bare.str.strip_chars()
-    if rules.decimal == ",":
-        well_formed = bare.str.contains(_COMMA_NUMBER) & bare.str.contains(r"\d")
-        plain = bare.str.replace_all(r"[. \u00a0\u202f]", "").str.replace(",", ".")
-    else:
-        well_formed = bare.str.contains(_POINT_NUMBER) & bare.str.contains(r"\d")
-        plain = bare.str.replace_all(",", "")
-    return (
-        pl.when(well_formed)
-        .then(plain.cast(pl.Float64, strict=False))
-        .when(bare.str.contains(_SCIENTIFIC))
-        .then(bare.cast(pl.Float64, strict=False))
+    frame = cells.to_frame(_BARE).with_columns(text)
+    lead = pl.when(text.str.starts_with("-")).then(pl.lit("-")).otherwise(pl.lit(""))
+    lead = pl.when(text.str.starts_with("+")).then(pl.lit("+")).otherwise(lead)
+    frame = frame.with_columns(lead.alias(_LEAD))
+    frame = frame.with_columns(text.str.strip_prefix(pl.col(_LEAD)))
+    frame = frame.with_columns(_BEFORE.alias("before"))
+    frame = frame.with_columns(text.str.strip_prefix(pl.col("before")))
+    frame = frame.with_columns(_AFTER.alias("after"))
+    frame = frame.with_columns(text.str.strip_suffix(pl.col("after")))
+    before = pl.col("before").str.strip_chars().replace("", None)
+    after = pl.col("after").str.strip_chars().replace("", None)
+    frame = frame.with_columns(before.alias("before"), after.alias("after"))
+    token = pl.coalesce("before", "after")
+    frame = frame.with_columns(_currency_of(token).alias(_NAMED))
+    return frame.select(
+        pl.concat_str(_LEAD, _BARE).alias(_BARE),
+        pl.col(_NAMED),
+        (
+            ~(pl.col("before").is_not_null() & pl.col("after").is_not_null())
+            & (token.is_null() | pl.col(_NAMED).is_not_null())
+        ).alias(_ONE),
     )
+
+
+def _named(rules: CellRules) -> pl.Expr:
+    """``_amount_parts``' ``named`` of a cell with a number in it, in two
+    regex passes (what stands before the number, or after it)."""
+    text = to_ascii_digits(pl.col(_BARE)) if rules.persian else pl.col(_BARE)
+    before = text.str.extract(r"^[+-]?([^0-9.,+\-]*)", 1).str.strip_chars().replace("", None)
+    after = text.str.extract(r"([^0-9.,]*)$", 1).str.strip_chars().replace("", None)
+    return _currency_of(pl.coalesce(before, after))
+
+
+def _currency_of(token: pl.Expr) -> pl.Expr:
+    """The currency a sign, word or 3 letters name: an ISO code (upper case),
+    a shared sign as written (``$``, ``¥``), or null (no currency)."""
+    code = token.str.to_uppercase()
+    sign = token.replace_strict(_SIGN_CODES, default=None, return_dtype=pl.String)
+    return pl.coalesce(sign, pl.when(code.is_in(_CODE_LIST)).then(code))
+
+
+def amount_currency(text: pl.Expr, rules: CellRules) -> pl.Expr:
+    """The currency an amount cell names (``EUR 5``: EUR, ``5 ریال``: IRR,
+    ``$5``: ``$``, shared by the dollars), or null: no sign, word or code.
+    Only cells with a letter or a sign are split (plain numbers are nearly
+    every cell), vectorised: no Python per cell."""
+
+    def run(cells: pl.Series) -> pl.Series:
+        found = pl.Series(cells.name, [None] * cells.len(), dtype=pl.String)
+        maybe = cells.str.contains(_MAYBE_TOKEN).fill_null(False)
+        if not maybe.any():
+            return found
+        named = cells.filter(maybe).to_frame(_BARE).select(_named(rules))
+        return found.scatter(maybe.arg_true(), named.to_series())
+
+    return text.map_batches(run, return_dtype=pl.String, is_elementwise=True)
 
 
 def parse_integer(text: pl.Expr) -> pl.Expr:

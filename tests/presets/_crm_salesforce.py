@@ -342,7 +342,7 @@ SALESFORCE_REPORT = Crm(
     inputs={"deals": "salesforce"},
     min_available=15,
     worked={("win_rate", "2026-10"): 2 / 4, ("revenue", "2026-10"): 7250.0 + 1800.0},
-    config=SHARED,
+    config={**SHARED, "currency": "EUR"},  # the report's amounts say EUR
     # The preset's flags are IsClosed/IsWon; a report labels them Closed and Won.
     sources={"deals": {"columns": {"status": {"flags": {"closed": "Closed", "won": "Won"}}}}},
     warnings=(

@@ -131,6 +131,7 @@ ZOHO = Crm(
         ("new_leads", "2026-10"): 3,
     },
     config={
+        "currency": "USD",  # the export's amounts say $ (issue 24: money is one currency)
         "stage_probability": {
             "Qualification": 0.1,
             "Needs Analysis": 0.2,
@@ -138,7 +139,7 @@ ZOHO = Crm(
             "Id. Decision Makers": 0.6,
             "Proposal/Price Quote": 0.75,
             "Negotiation/Review": 0.9,
-        }
+        },
     },
     vocabulary={"deals": {"type": {"Existing Business": "upsell"}}},
     unknown={"upsell_rate": "Existing Business", "cross_sell_rate": "Existing Business"},

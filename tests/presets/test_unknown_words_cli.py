@@ -55,9 +55,16 @@ CASES = {
 }
 
 
-def _json_report(folder: Path, sources: dict[str, Any], *flags: str) -> tuple[int, Any]:
+# Each export's currency: Zoho writes $95,570.69, HubSpot's Currency column says EUR.
+CURRENCY = {"hubspot": "EUR", "zoho": "USD"}
+
+
+def _json_report(
+    folder: Path, sources: dict[str, Any], *flags: str, currency: str
+) -> tuple[int, Any]:
     config = folder.parent / f"crmkpi-{folder.name}.yaml"
     doc = {"data": str(folder), "kpis": KPIS, "compare": ["previous"], "sources": sources}
+    doc["currency"] = currency
     config.write_text(yaml.safe_dump(doc), encoding="utf-8")
     args = ["report", "-c", str(config), "-p", "2026-10", "--as-of", "2026-12-01", "-f", "json"]
     result = CliRunner().invoke(app, [*args, *flags])
@@ -80,9 +87,11 @@ def test_existing_business_leaves_every_other_kpi_as_canonical(
     write_canonical({"deals": deals}, tmp_path / "canonical")
     flags = ("--lenient",) if lenient else ()
 
-    code, theirs = _json_report(folder, {"deals": {"path": file, "preset": preset}}, *flags)
+    code, theirs = _json_report(
+        folder, {"deals": {"path": file, "preset": preset}}, *flags, currency=CURRENCY[preset]
+    )
     assert code == 0, theirs  # was 3: 'type: "Existing Business" is not a known value'
-    code, ours = _json_report(tmp_path / "canonical", {}, *flags)
+    code, ours = _json_report(tmp_path / "canonical", {}, *flags, currency=CURRENCY[preset])
     assert code == 0, ours
 
     got, canonical = _values(theirs), _values(ours)
@@ -105,9 +114,11 @@ def test_one_values_line_gives_the_canonical_type_rates(tmp_path: Path, preset: 
     write_canonical({"deals": deals}, tmp_path / "canonical")
     line = {"values": {"type": {"Existing Business": "upsell"}}}  # what the fixture means
 
-    code, theirs = _json_report(folder, {"deals": {"path": file, "preset": preset, **line}})
+    code, theirs = _json_report(
+        folder, {"deals": {"path": file, "preset": preset, **line}}, currency=CURRENCY[preset]
+    )
     assert code == 0, theirs
-    _, ours = _json_report(tmp_path / "canonical", {})
+    _, ours = _json_report(tmp_path / "canonical", {}, currency=CURRENCY[preset])
     got, canonical = _values(theirs), _values(ours)
     assert got.keys() == canonical.keys()
     for kpi, measured in canonical.items():

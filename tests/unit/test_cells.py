@@ -23,6 +23,8 @@ from crmkpi.sources.cells import (
     _any_date,
     _any_datetime,
     _any_integer,
+    _plain_number,
+    amount_currency,
     amount_parser,
     date_parser,
     datetime_parser,
@@ -379,15 +381,42 @@ def test_bad_amounts_with_comma_decimal_are_null(text: str) -> None:
     assert amounts([text], CellRules(decimal=",")) == [None]
 
 
-def test_amount_factor_scales_amounts() -> None:
-    # Rial to Toman: divide by ten.
+def test_amount_factor_is_not_the_parsers() -> None:
+    """The parser reads the number written; amount_factor (and any rate) is
+    applied by money.py, to the cells that name no currency only."""
     rules = CellRules(amount_factor=0.1)
-    assert amounts(["12,340", "1500", None, "abc"], rules) == [
-        pytest.approx(1234.0),
-        pytest.approx(150.0),
-        None,
-        None,
-    ]
+    assert amounts(["12,340", "1500 ریال", None, "abc"], rules) == [12340.0, 1500.0, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("1,234.50", None),
+        ("$1,234.50", "$"),
+        ("1200 usd", "USD"),
+        ("EUR 5000", "EUR"),
+        ("£5000", "GBP"),
+        ("5000 JPY", "JPY"),
+        ("¥30", "¥"),
+        ("5 €", "EUR"),
+        ("\u06f5\u06f0\u06f0 ریال", "IRR"),  # Persian digits
+        ("5 تومان", "IRT"),
+        ("5 ﷼", "IRR"),
+        ("5 mln", None),  # 3 letters that name no currency: no currency, and no amount
+        ("1e5", None),
+    ],
+)
+def test_the_currency_an_amount_names(text: str, currency: str | None) -> None:
+    rules = CellRules(calendar="jalali")
+    assert apply([text], lambda e: amount_currency(e, rules)).to_list() == [currency]
+
+
+@pytest.mark.parametrize(
+    "text", ["5 mln", "1.5 Mio", "10 TSD", "5 pcs", "abc5", "5k", "EUR 5 USD", "US$ 5", "5 Mio."]
+)
+def test_unit_words_and_stray_letters_are_never_stripped(text: str) -> None:
+    assert amounts([text]) == [None]
+    assert amounts([text], CellRules(decimal=",")) == [None]
 
 
 # --- integer (scores) -------------------------------------------------------
@@ -551,12 +580,14 @@ def test_dates_parsed_once_per_distinct_cell_equal_each_cell_parsed(
 
 _NUMBER_LIKE = st.builds(
     "{}{}{}{}".format,
-    st.sampled_from(["", "+", "-", "$", "USD ", " "]),
+    st.sampled_from(["", "+", "-", "$", "USD ", " ", "£", "abc", "-€", "¥ "]),
     st.sampled_from(
         ["0", "7", "1234", "1,234", "1.234", "00012", "9223372036854775808", "١٢", "۱۲"]
     ),
     st.sampled_from(["", ".5", ",5", ".", ".0", ".00", "e5", "E+3", ",000"]),
-    st.sampled_from(["", " €", "x", "%", "_0"]),
+    st.sampled_from(
+        ["", " €", "x", "%", "_0", " mln", " TSD", " pcs", "JPY", " ریال", " تومان", " IRT"]
+    ),
 )
 _NUMBER_CELLS = st.lists(
     st.one_of(st.none(), _NUMBER_LIKE, st.text(max_size=8), st.from_regex(r"\A[-+0-9.,eE]{1,9}\Z")),
@@ -577,6 +608,26 @@ def test_the_amount_fast_path_never_changes_a_value(
     general = frame.select(_any_amount(pl.col("t"), rules)).to_series()
     assert fast.to_list() == general.to_list()
     assert fast.dtype == pl.Float64
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBER_CELLS, st.sampled_from([".", ","]))
+def test_an_amount_names_a_currency_only_where_it_has_a_sign_or_letters(
+    cells: list[str | None], decimal: str
+) -> None:
+    """A cell the fast path reads names no currency (so money.py never needs
+    to look at it), and a cell that names a currency holds a sign or letters."""
+    rules = CellRules(decimal=decimal)
+    frame = pl.DataFrame({"t": cells}, schema={"t": pl.String})
+    found = frame.select(
+        _plain_number(pl.col("t"), decimal).alias("fast"),
+        amount_currency(pl.col("t"), rules).alias("named"),
+    )
+    assert found.filter(pl.col("fast").is_not_null() & pl.col("named").is_not_null()).height == 0
+    for cell, named in zip(cells, found["named"], strict=True):
+        if named is not None:
+            assert cell is not None
+            assert any(not (ch.isascii() and (ch.isdigit() or ch in ".,+- ")) for ch in cell)
 
 
 @settings(max_examples=300, deadline=None)

@@ -88,8 +88,9 @@ def test_didar_export_equals_canonical(tmp_path: Path, period: str) -> None:
     _canonical(canonical)
     _didar(didar)
     plain = _report(canonical, KPIS, period)
-    # No preset named: detected from the Persian headers. Rial → Toman.
-    persian = _report(didar, KPIS + "sources:\n  deals: {amount_factor: 0.1}\n", period)
+    # No preset named: detected from the Persian headers. The cells say ریال: a
+    # Toman report reads them as tenths (no amount_factor needed, issue 24).
+    persian = _report(didar, KPIS + "currency: IRT\n", period)
     assert persian["inputs"]["deals"]["preset"] == "didar"  # type: ignore[index]
     values = {k["id"]: k["value"] for k in plain["kpis"]}  # type: ignore[attr-defined]
     assert {k["id"]: k["value"] for k in persian["kpis"]} == pytest.approx(values)  # type: ignore[attr-defined]
@@ -103,7 +104,9 @@ def test_didar_export_equals_canonical(tmp_path: Path, period: str) -> None:
 
 def test_validate_shows_the_persian_mapping(tmp_path: Path) -> None:
     _didar(tmp_path)
-    result = runner.invoke(app, ["validate", "-d", str(tmp_path)])
+    (tmp_path / "crmkpi.yaml").write_text("currency: IRT\n", encoding="utf-8")  # its ریال cells
+    config = str(tmp_path / "crmkpi.yaml")
+    result = runner.invoke(app, ["validate", "-d", str(tmp_path), "-c", config])
     assert result.exit_code == 0, result.stderr
     assert "preset: didar (detected: matched 7 of 12 columns)" in result.stdout
     assert 'status      <- "وضعيت معامله" (values: موفق -> won' in result.stdout

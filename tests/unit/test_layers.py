@@ -12,9 +12,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "crmkpi"
 
 # Lower layers never import higher ones. Same layer is allowed.
 LAYERS = {
-    "errors": 0, "canonical": 0, "configkeys": 0, "atomic": 0, "calendars": 0, "yamlfile": 1, "periods": 1, "conditions": 1, "kpis": 2,
+    "errors": 0, "canonical": 0, "configkeys": 0, "atomic": 0, "calendars": 0, "currencies": 0, "yamlfile": 1, "periods": 1, "conditions": 1, "kpis": 2,
     "config": 3, "kpispec": 3, "custom": 3, "presets": 3, "leniency": 1,
-    "sources": 4, "sample": 4, "analyses": 5, "validation": 5, "problems": 5, "schema": 5, "inputs": 6, "converted": 6, "breakdowns": 6, "sections": 6, "engine": 6, "validate": 7, "convert": 7,
+    "sources": 4, "sample": 4, "analyses": 5, "validation": 5, "money": 5, "problems": 5, "schema": 5, "inputs": 6, "converted": 6, "breakdowns": 6, "sections": 6, "engine": 6, "validate": 7, "convert": 7,
     "targets": 7, "starter": 7, "proposal": 7, "render": 8, "output": 8, "progress": 8, "options": 9, "cli": 9, "cli_support": 9, "cli_setup": 9, "cli_process": 9, "__main__": 9,
 }  # fmt: skip
 STDLIB_ONLY = {"errors", "canonical", "configkeys"}
