@@ -217,7 +217,7 @@ def _check_rows(path: Path, table: Table, frame: pl.LazyFrame, dates: tuple[date
     )
     checks = [
         replace(check, gate=None)
-        for check in column_checks(table, columns, dates) + row_checks(table.name, columns, None)
+        for check in column_checks(table, columns, dates) + row_checks(table.name, columns)
     ]
     checks.append(_repeated_row())
     flagged = typed.with_columns(
