@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import traceback
 from typing import NoReturn
 
+from crmkpi.atomic import Signalled
 from crmkpi.cli import app
-from crmkpi.cli_support import ClosedOutput, output_lost
+from crmkpi.cli_support import ClosedOutput, output_lost, terminal_safe
 from crmkpi.errors import CrmkpiError
 
 
@@ -24,15 +26,20 @@ def main() -> None:
     verbose = "--verbose" in sys.argv or "-v" in sys.argv
     if sys.stdout is None:  # started with standard output closed
         sys.stdout = ClosedOutput()
+    _messages_always_written()
     try:
         app()
+    except Signalled as signalled:  # during a write, its temporary file removed
+        signal.signal(signalled.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signalled.signum)
+        sys.exit(128 + signalled.signum)  # not reached: the signal ends the process
     except KeyboardInterrupt:
         sys.stderr.write("crmkpi: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(output_lost())
     except CrmkpiError as err:  # outside any command: help text to a closed stdout
-        sys.stderr.write(f"crmkpi: {err}\n")
+        sys.stderr.write(f"crmkpi: {terminal_safe(str(err))}\n")
         sys.exit(err.exit_code)
     except Exception:  # noqa: BLE001 - the one place that catches bugs
         if verbose:
@@ -42,6 +49,15 @@ def main() -> None:
             "--verbose shows the traceback.\n"
         )
         sys.exit(70)
+
+
+def _messages_always_written() -> None:
+    """Standard error set to ASCII (``PYTHONIOENCODING=ascii``) still shows
+    every message, its other characters as ``\\xe9`` escapes, as Python's
+    own messages are: an error must never become a UnicodeEncodeError."""
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def console() -> NoReturn:
