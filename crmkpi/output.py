@@ -41,7 +41,7 @@ def expand_output(template: str, *, period: str, as_of: date, today: date) -> Pa
 
     A placeholder is a bare name: ``{as_of.year}``, ``{period[0]}``, ``{date!r}``
     or ``{period:>9}`` would reach into Python's format language."""
-    hint = "use {period}, {as_of} or {date}; write {{ and }} for a brace"
+    hint = "use {period}, {as_of} or {date} as they are (write {{ and }} for a brace)"
     try:
         fields = list(Formatter().parse(template))
     except ValueError as exc:
@@ -50,7 +50,9 @@ def expand_output(template: str, *, period: str, as_of: date, today: date) -> Pa
         if name is not None and (name not in PLACEHOLDERS or spec or conversion):
             shown = "{" + name + (f"!{conversion}" if conversion else "")
             shown += (f":{spec}" if spec else "") + "}"
-            raise UsageError(f"--output {template!r}: placeholder {shown} is not one; {hint}")
+            raise UsageError(
+                f"--output {template!r}: placeholder {shown} is not one crmkpi fills; {hint}"
+            )
     values = {
         "period": period.replace("..", "_"),
         "as_of": as_of.isoformat(),
