@@ -22,9 +22,11 @@ from crmkpi.cli_setup import init, kpis, presets, sample
 from crmkpi.cli_support import (
     no_color,
     parse_day_option,
+    terminal_safe,
     today,
     user_errors,
     with_leniency,
+    write_stdout,
 )
 from crmkpi.errors import UsageError
 from crmkpi.options import (
@@ -123,13 +125,27 @@ def _config(
     )
 
 
-def _emit(text: str, output: str | None, period: str, as_of: date) -> None:
-    from crmkpi.output import expand_output, write_atomic
+def _emit(text: str, output: str | None, result: Report, cfg: Config) -> None:
+    from crmkpi.output import expand_output, write_output
 
     if output is None or output == "-":
-        sys.stdout.write(text)
+        write_stdout(text)
         return
-    write_atomic(expand_output(output, period=period, as_of=as_of, today=today("UTC")), text)
+    path = expand_output(output, period=result.period.label, as_of=result.as_of, today=today("UTC"))
+    write_output(path, text, _inputs(result, cfg))
+
+
+def _inputs(result: Report, cfg: Config) -> tuple[Path, ...]:
+    """The files a run read, which its output must never replace: each
+    table's file, every file a source names, the config and the templates."""
+    named = [
+        cfg.data / file
+        for s in cfg.sources.values()
+        for file in (s.path, *s.files.values())
+        if file is not None
+    ]
+    config = (cfg.source_file,) if cfg.source_file is not None else ()
+    return (*(i.path for i in result.inputs), *named, *config, *cfg.templates.values())
 
 
 def _choose_format(fmt: Format | None, output: str | None) -> Format:
@@ -150,7 +166,7 @@ def _choose_format(fmt: Format | None, output: str | None) -> Format:
 def _warn(lines: tuple[str, ...], quiet: bool) -> None:
     if not quiet:
         for line in lines:
-            typer.echo(f"crmkpi: warning: {line}", err=True)
+            typer.echo(f"crmkpi: warning: {terminal_safe(line)}", err=True)
 
 
 @app.command()
@@ -201,7 +217,7 @@ def report(
             top=top,
             ascii_digits=ascii_only,
         )
-        _emit(text, output, result.period.label, day)
+        _emit(text, output, result, cfg)
         if chosen != Format.table or output is not None:
             _warn(result.warnings + _skipped_examples(result), quiet)
 
@@ -303,7 +319,7 @@ def check(
             result = run_report(
                 cfg, day, period_text=period, lenient=lenient, trend=0, on_step=on_step
             )
-        _emit(_render_check(result, fmt, strict), output, result.period.label, day)
+        _emit(_render_check(result, fmt, strict), output, result, cfg)
         _warn(result.warnings + _skipped_examples(result), quiet)
         code = exit_code(judge_report(result), strict=strict)
     raise typer.Exit(code)
@@ -321,8 +337,8 @@ def _render_check(result: Report, fmt: CheckFormat, strict: bool) -> str:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             append_text(Path(summary), render_step_summary(result), "GITHUB_STEP_SUMMARY")
-        return render_github(result)
-    return render_check_text(result)
+        return terminal_safe(render_github(result))
+    return terminal_safe(render_check_text(result))
 
 
 @app.command()
@@ -341,7 +357,7 @@ def validate(
     with user_errors():
         cfg = with_leniency(_config(config, data, None, engine=engine), lenient, max_skipped)
         summary = validate_inputs(cfg, lenient=lenient)
-        sys.stdout.write(summary)
+        write_stdout(terminal_safe(summary))
 
 
 @app.command()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import traceback
 from typing import NoReturn
 
+from crmkpi.atomic import Signalled
 from crmkpi.cli import app
-from crmkpi.cli_support import ClosedOutput, output_lost
+from crmkpi.cli_support import ClosedOutput, output_lost, terminal_safe
 from crmkpi.errors import CrmkpiError, UsageError
 
 
@@ -26,23 +28,39 @@ def main() -> None:
     verbose = "--verbose" in sys.argv or "-v" in sys.argv
     if sys.stdout is None:  # started with standard output closed
         sys.stdout = ClosedOutput()
+    _messages_always_written()
     try:
         _environment()
         app()
+    except Signalled as signalled:  # during a write, its temporary file removed
+        _die_of(signalled.signum)
     except KeyboardInterrupt:
         sys.stderr.write("crmkpi: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(output_lost())
     except CrmkpiError as err:  # outside any command: help text to a closed stdout
-        sys.stderr.write(f"crmkpi: {err}\n")
+        sys.stderr.write(f"crmkpi: {terminal_safe(str(err))}\n")
         sys.exit(err.exit_code)
     except Exception:  # noqa: BLE001 - the one place that catches bugs
         _bug(verbose)
-    except BaseException as exc:
-        if not _is_panic(exc):  # SystemExit and the like pass
-            raise
-        _bug(verbose)
+    except BaseException as exc:  # noqa: BLE001 - a polars panic; anything else is re-raised
+        _panic_or_raise(exc, verbose)
+
+
+def _die_of(signum: int) -> NoReturn:
+    """End the process by the signal that stopped a write, as it would have
+    ended without crmkpi's handler (the shell sees the signal, not an exit)."""
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    sys.exit(128 + signum)  # not reached: the signal ends the process
+
+
+def _panic_or_raise(exc: BaseException, verbose: bool) -> NoReturn:
+    """A polars panic is a bug (exit 70); SystemExit and the like pass on."""
+    if not _is_panic(exc):
+        raise exc
+    _bug(verbose)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -76,6 +94,15 @@ def _environment() -> None:
             f"{THREADS}={value} in the environment is not a number of threads: "
             "unset it, or set a whole number of at least 1"
         )
+
+
+def _messages_always_written() -> None:
+    """Standard error set to ASCII (``PYTHONIOENCODING=ascii``) still shows
+    every message, its other characters as ``\\xe9`` escapes, as Python's
+    own messages are: an error must never become a UnicodeEncodeError."""
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def console() -> NoReturn:

@@ -62,7 +62,7 @@ def init(
 ) -> None:
     """Write a commented starter crmkpi.yaml for a folder of exports."""
     from crmkpi.config import CONFIG_FILENAME
-    from crmkpi.output import write_atomic
+    from crmkpi.output import write_output
     from crmkpi.presets import load_preset
     from crmkpi.starter import starter_config
 
@@ -77,7 +77,7 @@ def init(
                 load_preset(preset)
             except ConfigError as exc:
                 raise UsageError(f"--preset: {exc.message}") from None
-        write_atomic(target, starter_config(directory, preset))
+        write_output(target, starter_config(directory, preset))
         if not quiet:
             typer.echo(f"wrote {target}; try: cd {directory} && crmkpi report", err=True)
 

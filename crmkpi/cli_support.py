@@ -51,8 +51,30 @@ def output_lost() -> int:
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"crmkpi: {message}", err=True)
+    typer.echo(f"crmkpi: {terminal_safe(message)}", err=True)
     return typer.Exit(code)
+
+
+def terminal_safe(text: str) -> str:
+    """A message or report line as a terminal may show it: control characters
+    and bidi overrides from data or a config escaped (``\\x1B``), line breaks kept."""
+    from crmkpi.render.safe_text import visible
+
+    return visible(text, keep="\n")
+
+
+def write_stdout(text: str) -> None:
+    """``text`` to standard output; a stream that cannot encode it (set to
+    ASCII by PYTHONIOENCODING) is a usage error with the fix, not a bug."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
+        raise UsageError(
+            f"standard output takes only {exc.encoding} text (PYTHONIOENCODING or the locale "
+            f'says so), and the output holds "{char}" (U+{ord(char):04X}): set '
+            "PYTHONIOENCODING=utf-8, or write to a file with -o FILE"
+        ) from None
 
 
 @contextmanager

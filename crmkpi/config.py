@@ -91,6 +91,7 @@ class SourceSpec:
     files: dict[str, Path] = field(default_factory=dict)
     query: str | None = None
     keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    allow_outside: bool = False  # path and files may lie outside the data and config folders
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,7 +477,14 @@ def _source(doc: YamlDoc, table: str, options: dict[str, Any]) -> SourceSpec:
         files=_files(doc, (*path, "files"), options.get("files")),
         query=_query(doc, path, options),
         keep=parse_keep(doc, (*path, "keep"), options.get("keep")),
+        allow_outside=_allow_outside(doc, (*path, "allow_outside"), options),
     )
+
+
+def _allow_outside(doc: YamlDoc, path: KeyPath, options: dict[str, Any]) -> bool:
+    value = options.get("allow_outside", False)
+    expect(doc, path, value, bool, "true or false")
+    return bool(value)
 
 
 def _files(doc: YamlDoc, path: KeyPath, value: Any) -> dict[str, Path]:

@@ -207,9 +207,17 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "sources: {customers: {path: accounts.csv}}",
     ),
     ConfigKey(
-        "sources.<table>.path", "file path", "The file, relative to the data folder.",
+        "sources.<table>.path", "file path", "The file, relative to the data folder "
+        "(outside it and the config's folder only with `allow_outside`).",
         "sources: {deals: {path: exports/opportunities.xlsx}}",
         absent="found in the data folder by the table's name, or by its CRM's file name",
+    ),
+    ConfigKey(
+        "sources.<table>.allow_outside", "`true` or `false`", "Lets `path` and `files` name "
+        "files outside the data folder and the config's folder (after links). Without it such "
+        "a path is a config error, so a config copied from elsewhere cannot make crmkpi read, "
+        "and quote in its messages, any file it can reach.",
+        "sources: {deals: {path: /srv/exports/deals.csv, allow_outside: true}}", default="false",
     ),
     ConfigKey(
         "sources.<table>.sheet", "text", "The sheet of an Excel file.",

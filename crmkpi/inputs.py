@@ -21,7 +21,7 @@ from crmkpi.canonical import EXTENSIONS, TABLES
 from crmkpi.config import Config, SourceSpec
 from crmkpi.converted import PRESET as CONVERTED
 from crmkpi.converted import find_converted, load_converted
-from crmkpi.errors import DataError, ProblemGroup
+from crmkpi.errors import ConfigError, DataError, ProblemGroup
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.leniency import over_limit_message, share_of, share_text
 from crmkpi.money import Money, read_rates
@@ -250,6 +250,7 @@ def _load(
         on_step(f"reading {converted[0].name}")
         return load_converted(*converted, cfg.timezone, cfg.dates)
     source = in_data_folder(cfg.source(name), cfg.data)
+    stay_inside(source, cfg)
     path = source.path or next(iter(source.files.values()), None)
     if path is None:
         found = find(name)
@@ -339,6 +340,30 @@ def in_data_folder(source: SourceSpec, data: Path) -> SourceSpec:
         path=data / source.path if source.path is not None else None,
         files={name: data / file for name, file in source.files.items()},
     )
+
+
+def stay_inside(source: SourceSpec, cfg: Config) -> None:
+    """A ConfigError for a file ``source`` names (taken in the data folder)
+    that lies outside the data folder and the config's folder, after links,
+    unless the source says ``allow_outside: true``: a config copied from
+    elsewhere must not make crmkpi read, and quote cells of, any file."""
+    if source.allow_outside:
+        return
+    roots = [cfg.data.resolve()]
+    if cfg.source_file is not None:
+        roots.append(cfg.source_file.resolve().parent)
+    named = [("path", source.path)] if source.path is not None else []
+    named += [(f"files.{name}", file) for name, file in source.files.items()]
+    for key, file in named:
+        if not any(file.resolve().is_relative_to(root) for root in roots):
+            given = cfg.source(source.table)
+            shown = given.path if key == "path" else given.files[key.removeprefix("files.")]
+            folders = " and the config's folder" if len(roots) > 1 else ""
+            raise ConfigError(
+                f"sources.{source.table}.{key}: {shown} is outside the data folder "
+                f"({cfg.data}){folders}; crmkpi reads only there unless the source says "
+                f"allow_outside: true (sources: {{{source.table}: {{allow_outside: true}}}})"
+            )
 
 
 def _open_source(path: Path, source: SourceSpec) -> RawTable:

@@ -14,6 +14,7 @@ from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
 from crmkpi.render.format import raw_number
+from crmkpi.render.safe_text import csv_text
 from crmkpi.targets import Verdict, judge_report
 
 COLUMNS = (
@@ -73,9 +74,20 @@ def kpi_rows(report: Report) -> list[list[Cell]]:
     return rows
 
 
-def render_csv(report: Report) -> str:
+def _safe(cell: Cell) -> Cell:
+    """Control characters and bidi overrides escaped, then the formula guard."""
+    return neutralise(csv_text(cell) if isinstance(cell, str) else cell)
+
+
+def _line(cells: list[Cell] | tuple[str, ...]) -> str:
+    """One CSV line ending in ``\\n``. A cell holding a line break, a bare
+    ``\\r`` too, is quoted: the csv module quotes only the characters of its
+    line terminator, so it writes ``\\r\\n`` lines here, cut to ``\\n``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([neutralise(c) for c in row] for row in kpi_rows(report))
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2] + "\n"
+
+
+def render_csv(report: Report) -> str:
+    rows = [[_safe(c) for c in row] for row in kpi_rows(report)]
+    return _line(COLUMNS) + "".join(_line(row) for row in rows)

@@ -2,7 +2,8 @@
 
 A failed KPI is a ``<failure>``, an unavailable one an ``<error>``; a warning
 is a failure only with ``--strict``, else a passing case that says so in
-``<system-out>``. ElementTree escapes every text and attribute.
+``<system-out>``. ElementTree escapes every text and attribute; control
+characters, which XML 1.0 cannot hold at all, are escaped first (``xml_text``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 from crmkpi.engine import Report
 from crmkpi.render.check import checked, verdict_line
+from crmkpi.render.safe_text import xml_text
 
 
 def render_junit(report: Report, *, strict: bool = False) -> str:
@@ -18,7 +20,7 @@ def render_junit(report: Report, *, strict: bool = False) -> str:
     failing = {"fail", "warn"} if strict else {"fail"}
     suite = ET.Element(
         "testsuite",
-        name=f"crmkpi {report.title}",
+        name=f"crmkpi {xml_text(report.title)}",
         tests=str(len(rows)),
         failures=str(sum(v.status in failing for _, v in rows)),
         errors=str(sum(v.status == "error" for _, v in rows)),
@@ -32,7 +34,7 @@ def render_junit(report: Report, *, strict: bool = False) -> str:
         case = ET.SubElement(
             suite, "testcase", name=r.spec.id, classname=f"crmkpi.{report.period.label}"
         )
-        message = verdict_line(r, v, report.currency)
+        message = xml_text(verdict_line(r, v, report.currency))
         if v.status in failing:
             ET.SubElement(case, "failure", type=str(v.status), message=message).text = message
         elif v.status == "error":

@@ -13,7 +13,6 @@ from rich import box
 from rich.console import Console, JustifyMethod
 from rich.measure import Measurement
 from rich.table import Table
-from rich.text import Text
 
 from crmkpi.engine import KpiResult, Measured, Report
 from crmkpi.kpis.registry import Unit
@@ -23,7 +22,7 @@ from crmkpi.render.dates import day_text, period_title, span_text
 from crmkpi.render.format import MISSING, display, spark_text
 from crmkpi.render.i18n import N_, Messages, messages
 from crmkpi.render.labels import kpi_label
-from crmkpi.render.terminal_analyses import print_analyses, too_narrow
+from crmkpi.render.terminal_analyses import Text, print_analyses, too_narrow
 from crmkpi.render.view import (
     CHANGE_TITLES,
     COMPARISON_TITLES,
@@ -186,7 +185,7 @@ def _trend_cell(r: KpiResult) -> Text:
 def _table(columns: list[_Column]) -> Table:
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold", pad_edge=False)
     for c in columns:
-        table.add_column(c.header, justify=c.justify, no_wrap=True, overflow="ellipsis")
+        table.add_column(Text(c.header), justify=c.justify, no_wrap=True, overflow="ellipsis")
     for row in zip(*(c.cells for c in columns), strict=True):
         table.add_row(*row)
     return table

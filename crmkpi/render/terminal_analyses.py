@@ -9,16 +9,31 @@ latest cohort ages) and the reader is told which.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Console
 from rich.measure import Measurement
+from rich.style import StyleType
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from crmkpi.engine import Report
 from crmkpi.render.analyses_view import Cell, Row, TableView, breakdown_views
 from crmkpi.render.i18n import Messages
+from crmkpi.render.safe_text import visible
 from crmkpi.render.section_view import section_views
+
+
+class Text(RichText):
+    """rich's Text with control characters and bidi overrides escaped
+    (``visible``): the terminal modules make every text with it, so an
+    owner name holding ``ESC [2J`` is shown, never run. Like rich's Text,
+    it never reads markup: ``[/]`` in data or a label is text."""
+
+    def __init__(self, text: str = "", style: StyleType = "", **options: Any) -> None:
+        super().__init__(visible(text), style, **options)
+
 
 LABEL_WIDTH = 32  # a long group name is cut with … rather than pushing columns out
 _ROW_STYLE = {"other": "italic", "total": "bold"}
@@ -46,10 +61,13 @@ def _label(row: Row) -> Text:
 
 def _table(view: TableView, keep: int, numbers: dict[int, int], tr: Messages) -> Table:
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold", pad_edge=False)
-    table.add_column(view.head, no_wrap=True, overflow="ellipsis", max_width=LABEL_WIDTH)
+    table.add_column(Text(view.head), no_wrap=True, overflow="ellipsis", max_width=LABEL_WIDTH)
     for c in view.columns[:keep]:
         table.add_column(
-            c.title, justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis"
+            Text(c.title),
+            justify="right" if c.numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
         )
     above_total = view.body[-1] if view.body and view.total else None
     for row in view.all_rows:

@@ -69,18 +69,22 @@ class RawTable:
 
 
 def find_table_file(directory: Path, table: str) -> Path | None:
-    """The file that holds ``table`` in a data folder (``deals.csv``, ``deals.xlsx`` …).
+    """The file that holds ``table`` in a data folder (``deals.csv``, ``deals.xlsx``,
+    ``DEALS.CSV`` …: names match without case).
 
     Two files for one table is ambiguous, and an error: we never pick one silently.
-    A folder with such a name is an error too, not a file to look past.
+    A folder with such a name is an error too, not a file to look past. An
+    entry that is no file (a broken link, a FIFO) is left to ``unreadable_file``.
     """
-    for ext in EXTENSIONS:
-        if (directory / f"{table}{ext}").is_dir():
-            raise DataError(f"{directory / f'{table}{ext}'}: is a folder, not a file of {table}")
-    found = [p for ext in EXTENSIONS if (p := directory / f"{table}{ext}").is_file()]
+    names = {f"{table}{ext}" for ext in EXTENSIONS}
+    named = sorted(p for p in directory.iterdir() if p.name.lower() in names)
+    for path in named:
+        if path.is_dir():
+            raise DataError(f"{path}: is a folder, not a file of {table}")
+    found = [p for p in named if p.is_file()]
     if len(found) > 1:
-        names = ", ".join(p.name for p in found)
-        raise DataError(f"{directory}: table {table} is in several files ({names}); keep one")
+        listed = ", ".join(p.name for p in found)
+        raise DataError(f"{directory}: table {table} is in several files ({listed}); keep one")
     return found[0] if found else None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import stat
 import subprocess
 import sys
 import time
@@ -81,12 +82,17 @@ def run_process(args: list[str], cwd: Path, timeout: float, stderr_file: Path) -
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file and folder under ``folder``, with a digest of its bytes."""
+    """Every file and folder under ``folder``, with a digest of its bytes;
+    anything else (a broken link, a FIFO, a socket, a device) by its kind,
+    never opened."""
     state: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         key = path.relative_to(folder).as_posix()
         if path.is_dir():
             state[key] = "<folder>"
+            continue
+        if not path.is_file():
+            state[key] = f"<{stat.filemode(path.lstat().st_mode)}>"
             continue
         digest = hashlib.sha256()
         with path.open("rb") as fh:
