@@ -115,6 +115,8 @@ def load_table(
         calendar=resolved.calendar,
         report_zone=ctx.timezone,
     )
+    if not ctx.lenient and _is_large(raw):
+        _check_head(raw, table, resolved, rules, ctx)
     if raw.recount is not None:  # a delimited file whose fields are not counted yet
         # A file whose first lines end with an empty field will be counted:
         # the count runs beside the first read instead of after it (at 100k
@@ -132,6 +134,68 @@ def load_table(
         loaded, _ = _validated(raw, table, resolved, rules, ctx, gated=False)
     assert loaded is not None  # only a gated pass gives None
     return loaded
+
+
+# A strict run over a file of many rows checks its first rows alone first: a
+# file that is broken throughout (a 2 GB garbage export) stops there, with an
+# estimate, instead of parsing and counting every problem of every row
+# (issue 24). Below HEAD_MIN_ROWS the head check would cost more than it saves.
+HEAD_MIN_ROWS = 1_000_000
+HEAD_ROWS = 20_000
+_SAMPLE_BYTES = 1 << 20  # read to estimate the rows of a file from its size
+_MIN_LINE_BYTES = 8  # no file of HEAD_MIN_ROWS rows is smaller than this many bytes a row
+
+
+def _is_large(raw: RawTable) -> bool:
+    try:
+        if raw.is_excel or raw.path.stat().st_size < HEAD_MIN_ROWS * _MIN_LINE_BYTES:
+            return False
+        return _rows_in(raw.path) >= HEAD_MIN_ROWS
+    except OSError:
+        return False
+
+
+def _rows_in(path: Path) -> float:
+    """The data rows of a text file, estimated from its size and its first
+    megabyte's lines."""
+    with path.open("rb") as file:
+        sample = file.read(_SAMPLE_BYTES)
+    lines = max(sample.count(b"\n"), 1)
+    return path.stat().st_size * lines / max(len(sample), 1) - 1  # the header line
+
+
+def _check_head(
+    raw: RawTable, table: Table, resolved: Mapping, rules: CellRules, ctx: LoadContext
+) -> None:
+    """A DataError when the first ``HEAD_ROWS`` rows already have problems:
+    their groups, counted in those rows, and the estimate for the file. A
+    head whose problems may come from a short row, or none, says nothing:
+    the whole file is read as usual."""
+    head = replace(raw, frame=raw.frame.head(HEAD_ROWS), recount=None, empty_last=False)
+    if raw.recount is not None:  # rows of too few fields are only known after a count
+        head = replace(head, recount=lambda: head)
+    try:
+        _validated(head, table, resolved, rules, ctx, gated=False)
+    except DataError as err:
+        if not err.groups:
+            return
+        raise DataError(
+            f"{raw.path.name}: {err.total:,} problem{'s' if err.total != 1 else ''} in the "
+            f"first {HEAD_ROWS:,} rows of {table.name}, about {_estimate(raw, err.total)} in "
+            "the whole file; crmkpi stopped counting there",
+            err.problems,
+            err.total,
+            groups=err.groups,
+            notes=err.notes,
+        ) from None
+
+
+def _estimate(raw: RawTable, problems: int) -> str:
+    """``problems`` in the head scaled to the file by its size: ``1.2 million``."""
+    total = problems * max(_rows_in(raw.path) / HEAD_ROWS, 1.0)
+    if total >= 1e6:
+        return f"{total / 1e6:,.1f} million"
+    return f"{float(f'{total:.2g}'):,.0f}"  # two significant digits: 500, 3,200
 
 
 def _kept(
