@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True, slots=True)
 class Measured:
     """A value, or ``None`` with the reason it is unavailable (a KPI in a
-    period, or in one group of a breakdown)."""
+    period, or in one group of a breakdown). A cohort KPI also says which
+    share of its cohort is still open (``open_share``) and how many of its
+    outcomes have no date (``undated``)."""
 
     value: float | None
     reason: str | None = None
+    open_share: float | None = None
+    undated: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ Nothing here prints or renders; unavailable values carry their reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
@@ -40,7 +40,8 @@ from crmkpi.inputs import (
     unavailable_reason,
 )
 from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
-from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
+from crmkpi.kpis._expr import CONFIG_ERROR, OPEN_SHARE, REASON, UNDATED, VALUE
+from crmkpi.kpis.registry import MATURING_SHARE
 from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
 from crmkpi.sections import SECTION_TABLES, compute_sections
@@ -56,6 +57,15 @@ class KpiResult:
     current: Measured
     comparisons: dict[str, Measured]
     trend: tuple[Measured, ...] = ()
+
+    @property
+    def maturing(self) -> bool | None:
+        """For a cohort KPI, whether at least ``MATURING_SHARE`` of the period's
+        cohort is still open (its value will still move); None for other KPIs."""
+        if not self.kpi.cohort:
+            return None
+        share = self.current.open_share
+        return share is not None and share >= MATURING_SHARE
 
     @property
     def label(self) -> str:
@@ -171,10 +181,12 @@ def compute_values(
     inputs: Inputs,
     settings: KpiSettings,
     batch: int | None = None,
+    cuts: Sequence[date | None] = (),
 ) -> dict[tuple[str, int], Measured]:
     """Every KPI for every period, from one ``collect_all`` (shared scans run
     once), or one per ``batch`` queries (streaming: bounded memory); formula
-    KPIs are then evaluated from their parts."""
+    KPIs are then evaluated from their parts. ``cuts``: per period, the
+    equal-age cut of cohort KPIs (``measured_points``; none given: no cut)."""
     tables = inputs.tables()
     results: dict[tuple[str, int], Measured] = {}
     keys: list[tuple[_Measure, int]] = []
@@ -186,7 +198,9 @@ def compute_values(
                 results[(m.key, index)] = Measured(None, reason)
             else:
                 keys.append((m, index))
-                frames.append(m.kpi.compute(tables, period, m.options))
+                cut = cuts[index] if cuts and m.kpi.cohort else None
+                options = replace(m.options, outcomes_by=cut) if cut else m.options
+                frames.append(m.kpi.compute(tables, period, options))
     size = batch or max(len(frames), 1)
     collected = [
         f for i in range(0, len(frames), size) for f in pl.collect_all(frames[i : i + size])
@@ -195,9 +209,41 @@ def compute_values(
         if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
             prefix = f"{m.where}: " if m.where else ""
             raise ConfigError(f"{prefix}{m.key}: {frame[CONFIG_ERROR][0]}")
-        results[(m.key, index)] = Measured(frame[VALUE][0], frame[REASON][0])
+        results[(m.key, index)] = _measured(frame)
     _evaluate_formulas(specs, len(periods), results)
     return results
+
+
+def _measured(frame: pl.DataFrame) -> Measured:
+    """The one row of a KPI frame; a cohort KPI's frame has its cohort facts too."""
+    if OPEN_SHARE not in frame.columns:
+        return Measured(frame[VALUE][0], frame[REASON][0])
+    return Measured(frame[VALUE][0], frame[REASON][0], frame[OPEN_SHARE][0], frame[UNDATED][0])
+
+
+# A period a KPI is computed for, with the equal-age cut of cohort KPIs in it
+# (None: outcomes as the data stands).
+Point = tuple[Period, date | None]
+
+
+def measured_points(
+    period: Period, comparisons: dict[str, Period], history: tuple[Period, ...], as_of: date
+) -> tuple[Point, dict[str, Point], tuple[Point, ...]]:
+    """The reported period, its comparisons and its trend as the points the
+    KPIs are computed at. Cohort KPIs compare at equal age: a comparison
+    period C counts outcomes up to s_c + (as_of − s), C as old as the
+    reported period is. The trend's whole points are at the age of the
+    latest whole one, s_k + (as_of − s_w), so they compare with each other
+    (a whole month cannot be as young as a partial one); the reported
+    period counts outcomes as the data stands."""
+    age = as_of - period.start
+    whole = [p for p in history if not p.partial]
+    trend_age = as_of - whole[-1].start if whole else age
+    return (
+        (period, None),
+        {name: (c, c.start + age) for name, c in comparisons.items()},
+        tuple((p, None if p == period else p.start + trend_age) for p in history),
+    )
 
 
 def _evaluate_formulas(
@@ -366,18 +412,21 @@ def _run_report(
         tables = ("customers", *tables)
     wanted = {*tables, *(t for name in cfg.sections for t in SECTION_TABLES[name])}
     inputs = load_inputs(cfg, tuple(t for t in TABLES if t in wanted), lenient, on_step, spill)
-    # The previous period is usually a trend point too: each distinct period is computed once.
-    index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
+    current, compared, trended = measured_points(period, comparisons, history, as_of)
+    # The previous period is usually a trend point too: each distinct point is computed once.
+    index = {p: i for i, p in enumerate(dict.fromkeys([current, *compared.values(), *trended]))}
     on_step(f"computing {len(specs)} KPIs for {len(index)} periods")
     batch = STREAMING_BATCH if spill is not None else None
-    values = compute_values(specs, list(index), inputs, cfg.settings, batch)
+    points = list(index)
+    cuts = [cut for _, cut in points]
+    values = compute_values(specs, [p for p, _ in points], inputs, cfg.settings, batch, cuts)
     results = tuple(
         KpiResult(
             kpi=resolve_kpi(spec),
             spec=spec,
             current=values[(spec.id, 0)],
-            comparisons={name: values[(spec.id, index[p])] for name, p in comparisons.items()},
-            trend=tuple(values[(spec.id, index[p])] for p in history),
+            comparisons={name: values[(spec.id, index[p])] for name, p in compared.items()},
+            trend=tuple(values[(spec.id, index[p])] for p in trended),
         )
         for spec in specs
     )

@@ -9,7 +9,7 @@ when ``reason`` says why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -22,6 +22,10 @@ REASON = "reason"
 # Optional column of a KPI frame: a config mistake only the data reveals
 # (an open deal's stage missing from stage_probability). The engine raises it.
 CONFIG_ERROR = "config_error"
+# Optional columns of a cohort KPI's frame (``Kpi.cohort``): the share of the
+# period's cohort still open, and how many of its outcomes have no date.
+OPEN_SHARE = "open_share"
+UNDATED = "undated"
 
 
 def in_period(column: str | pl.Expr, p: Period) -> pl.Expr:
@@ -196,3 +200,56 @@ def other_table(o: KpiOptions) -> KpiOptions:
     """Options for a KPI's second table: a custom KPI's filter narrows the
     first table only (SPEC.md)."""
     return replace(o, row_filter=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What may happen to a member of a cohort (a deal won, a lead converted)
+    and the day it did; a null ``day`` is an outcome without a date."""
+
+    happened: pl.Expr
+    day: pl.Expr
+
+
+def by_cut(outcome: Outcome, o: KpiOptions) -> pl.Expr:
+    """Whether ``outcome`` counts at the equal-age cut ``o.outcomes_by``: it
+    happened on or before that day, or it has no date (then it counts as the
+    data stands, like every outcome when there is no cut)."""
+    if o.outcomes_by is None:
+        return outcome.happened.fill_null(False)
+    in_time = outcome.day.is_null() | (outcome.day <= pl.lit(o.outcomes_by))
+    return (outcome.happened & in_time).fill_null(False)
+
+
+def cohort_ratio(
+    frame: pl.LazyFrame,
+    o: KpiOptions,
+    cohort: pl.Expr,
+    success: Outcome,
+    settled: pl.Expr,
+    empty: str,
+) -> pl.LazyFrame:
+    """Of the ``cohort`` rows, the share whose ``success`` counts at the cut
+    (``by_cut``); beside the value, the share of the cohort still open (not
+    ``settled`` at the cut, ``OPEN_SHARE``) and the successes without a date
+    (``UNDATED``)."""
+    out = summarize(
+        frame,
+        o,
+        num=count(cohort & by_cut(success, o)),
+        den=count(cohort),
+        still_open=count(cohort & ~settled.fill_null(False)),
+        undated=count(cohort & success.happened.fill_null(False) & success.day.is_null()),
+    )
+    value = finish(out, o, ratio("num", "den"), empty)
+    facts = out.select(
+        ratio("still_open", "den").alias(OPEN_SHARE), pl.col("undated").alias(UNDATED)
+    )
+    return pl.concat([value, facts], how="horizontal")
+
+
+def date_or_null(frame: pl.LazyFrame, column: str) -> pl.Expr:
+    """``column`` when ``frame`` has it, else a null date (an optional column)."""
+    if column in frame.collect_schema().names():
+        return pl.col(column)
+    return pl.lit(None, dtype=pl.Date)

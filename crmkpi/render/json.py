@@ -50,7 +50,7 @@ def kpi_json(
     year_ago = r.comparisons.get("year_ago")
     prev_value = previous.value if previous else None
     ago_value = year_ago.value if year_ago else None
-    return {
+    out = {
         "id": r.spec.id,
         "label": r.label,
         "unit": unit,
@@ -67,10 +67,24 @@ def kpi_json(
         "condition": verdict.condition,
         "pacing": _pacing_json(verdict),
         "trend": [
-            {"period": p.label, "value": raw_number(m.value, unit), "reason": m.reason}
+            {
+                "period": p.label,
+                "value": raw_number(m.value, unit),
+                "reason": m.reason,
+                "partial": p.partial,
+            }
             for p, m in zip(trend, r.trend, strict=True)
         ],
     }
+    return out | _maturity_json(r)
+
+
+def _maturity_json(r: KpiResult) -> dict[str, Any]:
+    """A cohort KPI's ``maturing`` flag and the share of its cohort still open;
+    nothing for other KPIs."""
+    if r.maturing is None:
+        return {}
+    return {"maturing": r.maturing, "open_share": r.current.open_share}
 
 
 def _values(values: dict[str, Measured], units: dict[str, Unit]) -> dict[str, Any]:

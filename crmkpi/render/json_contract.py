@@ -89,6 +89,16 @@ JSON_KEYS: tuple[JsonKey, ...] = (
     JsonKey("kpis[].trend[].period", ("string",), "The period's label."),
     JsonKey("kpis[].trend[].value", ("number", "null"), "The value then, or null."),
     JsonKey("kpis[].trend[].reason", ("string", "null"), "Why that value is null, or null."),
+    JsonKey("kpis[].trend[].partial", ("boolean",), "True for a period cut short at the as-of "
+            "day (only the last point can be): drawn apart, as it is not comparable with the "
+            "whole periods before it."),
+    JsonKey("kpis[].maturing", ("boolean",), "Only on cohort KPIs (close_rate, "
+            "lead_conversion_rate and custom KPIs based on them): true while 5% or more of the "
+            "period's cohort (deals, leads created in it) is still open, so the value will "
+            "still move; their comparisons and trend points are at equal age "
+            "([kpis.md](kpis.md))."),
+    JsonKey("kpis[].open_share", ("number", "integer", "null"), "Only on cohort KPIs: the share "
+            "of the period's cohort still open, 0 to 1; null when the cohort is empty."),
     JsonKey("breakdowns", ("object",), "By dimension (`--by`, `breakdowns:`); empty when none."),
     JsonKey("breakdowns.<dimension>", ("object",), "Every KPI within each value of the "
             "dimension (`owner`, `segment` …)."),

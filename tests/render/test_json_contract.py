@@ -34,6 +34,7 @@ kpis:
   - revenue: {target: 1200000}
   - win_rate: {fail: "< 20%"}
   - new_customers
+  - close_rate                    # a cohort KPI: maturing and open_share
   - weighted_pipeline_value       # no stage_probability: null, with its reason
 """
 # A won deal without an amount: skipped under --lenient, and counted by reason.
