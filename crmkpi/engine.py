@@ -33,9 +33,12 @@ from crmkpi.inputs import (
     Inputs,
     InputSummary,
     input_warnings,
+    judge_freshness,
     load_inputs,
+    needed_day,
     no_step,
     resolve_engine,
+    stale_warnings,
     summary,
     unavailable_reason,
 )
@@ -57,6 +60,7 @@ class KpiResult:
     current: Measured
     comparisons: dict[str, Measured]
     trend: tuple[Measured, ...] = ()
+    reads: tuple[str, ...] = ()  # the tables its value is computed from
 
     @property
     def maturing(self) -> bool | None:
@@ -134,9 +138,14 @@ def _parts(spec: KpiSpec, by_id: dict[str, KpiSpec]) -> tuple[str, ...]:
 
 def needed_tables(specs: tuple[KpiSpec, ...]) -> tuple[str, ...]:
     by_id = {s.id: s for s in specs}
-    kpis = [get(part) for spec in specs for part in _parts(spec, by_id)]
-    wanted = {t for kpi in kpis for t in (*kpi.tables, *kpi.optional_tables)}
+    wanted = {t for spec in specs for t in _reads(spec, by_id)}
     return tuple(t for t in TABLES if t in wanted)
+
+
+def _reads(spec: KpiSpec, by_id: dict[str, KpiSpec]) -> tuple[str, ...]:
+    """The tables a spec's value is computed from (optional ones included)."""
+    kpis = [get(part) for part in _parts(spec, by_id)]
+    return tuple(dict.fromkeys(t for k in kpis for t in (*k.tables, *k.optional_tables)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +436,7 @@ def _run_report(
             current=values[(spec.id, 0)],
             comparisons={name: values[(spec.id, index[p])] for name, p in compared.items()},
             trend=tuple(values[(spec.id, index[p])] for p in trended),
+            reads=_reads(spec, {s.id: s for s in specs}),
         )
         for spec in specs
     )
@@ -439,6 +449,8 @@ def _run_report(
             f"computing the {', '.join(cfg.sections)} section{'s' if len(cfg.sections) > 1 else ''}"
         )
     sections = compute_sections(cfg.sections, inputs.tables(), period, cfg.settings, inputs.absent)
+    loaded = tuple(summary(t) for t in inputs.loaded.values())
+    summaries = judge_freshness(loaded, cfg.freshness, needed_day(period, as_of))
     return Report(
         title=cfg.title,
         as_of=as_of,
@@ -446,8 +458,10 @@ def _run_report(
         period=period,
         comparisons=comparisons,
         kpis=results,
-        inputs=tuple(summary(t) for t in inputs.loaded.values()),
-        warnings=input_warnings(inputs) + customer_key_warnings(inputs, dimensions),
+        inputs=summaries,
+        warnings=input_warnings(inputs)
+        + stale_warnings(summaries, period.calendar)
+        + customer_key_warnings(inputs, dimensions),
         trend=history,
         breakdowns=breakdowns,
         sections=sections,

@@ -154,6 +154,7 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
         "skipped_share": i.skipped_share,
         "skipped_by_reason": dict(i.skipped_by_reason),
         "latest": i.latest.isoformat() if i.latest else None,
+        "stale": i.stale,
     }
 
 

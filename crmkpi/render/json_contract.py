@@ -177,6 +177,10 @@ JSON_KEYS: tuple[JsonKey, ...] = (
             "skipped for this reason (`won deal without amount`)."),
     JsonKey("inputs.<table>.latest", ("string", "null"), "The latest date in the table (how "
             "fresh it is), ISO; null when it has none."),
+    JsonKey("inputs.<table>.stale", ("boolean",), "True when `latest` lies more than "
+            "`freshness.warn_after` before the last day the report needs (the period's last "
+            "day, or the day before the as-of day in a partial period); `warnings` then says "
+            "so. False for a table without dates."),
     JsonKey("warnings", ("array",), "What the reader should know about the inputs or the numbers."),
     JsonKey("warnings[]", ("string",), "One warning."),
 )  # fmt: skip

@@ -110,6 +110,7 @@ class InputView:
     latest_text: str  # in the report's calendar and digits; '' when unknown
     skipped_share: float = 0.0  # skipped / rows read
     skipped_share_text: str = ""  # "4.9%" in the report's digits; '' when nothing was skipped
+    stale: bool = False  # too old for the period (``freshness``): the warnings say how
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +302,7 @@ def _input_view(i: InputSummary, calendar: str, tr: Messages) -> InputView:
         day_text(i.latest, calendar, tr) if i.latest else "",
         i.skipped_share,
         tr.number(share_text(i.skipped_share)) if i.skipped else "",
+        i.stale,
     )
 
 
