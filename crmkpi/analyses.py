@@ -22,6 +22,7 @@ class Measured:
     reason: str | None = None
     open_share: float | None = None
     undated: int = 0
+    rows: int | None = None  # in a breakdown: the rows the group's value stands on
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Breakdown:
     dimension: str
     groups: tuple[BreakdownGroup, ...]
     total: dict[str, Measured]
+    notes: tuple[str, ...] = ()  # what a reader must know (a large (none) group)
 
 
 @dataclass(frozen=True, slots=True)

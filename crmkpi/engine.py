@@ -22,6 +22,7 @@ from crmkpi.breakdowns import (
     grouped_tables,
     key_matches,
     key_warnings,
+    none_notes,
     sort_groups,
     unreachable_reason,
 )
@@ -74,10 +75,15 @@ class KpiResult:
     @property
     def label(self) -> str:
         """The label, with a non-default option next to it (KPIS.md)."""
-        builtin = self.spec.base == self.spec.id
-        default = self.kpi.label if builtin else self.spec.id.replace("_", " ").capitalize()
-        label = self.spec.label or default
-        return f"{label} ({self.spec.stat})" if self.spec.stat != "mean" else label
+        return spec_label(self.spec, self.kpi)
+
+
+def spec_label(spec: KpiSpec, kpi: Kpi) -> str:
+    """A configured KPI's label, with a non-default option next to it (KPIS.md)."""
+    builtin = spec.base == spec.id
+    default = kpi.label if builtin else spec.id.replace("_", " ").capitalize()
+    label = spec.label or default
+    return f"{label} ({spec.stat})" if spec.stat != "mean" else label
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +378,9 @@ def _breakdown(
     ]
     first = specs[0]
     better = first.better or resolve_kpi(first).better
-    return Breakdown(dim, sort_groups(rows, first.id, better), totals)
+    kpis = [(s.id, spec_label(s, k), k.tables[0]) for s in specs if (k := resolve_kpi(s)).tables]
+    notes = none_notes(dim, rows, kpis)
+    return Breakdown(dim, sort_groups(rows, first.id, better), totals, notes)
 
 
 def run_report(

@@ -106,6 +106,7 @@ def breakdown_json(b: Breakdown, units: dict[str, Unit]) -> dict[str, Any]:
         ],
         "total": _values(b.total, units),
         "total_reasons": _reasons(b.total),
+        "notes": list(b.notes),
     }
 
 

@@ -116,6 +116,11 @@ JSON_KEYS: tuple[JsonKey, ...] = (
     JsonKey("breakdowns.<dimension>.total.<kpi>", ("number", "null"), _GROUP_VALUES),
     JsonKey("breakdowns.<dimension>.total_reasons", ("object",), "Why total values are null."),
     JsonKey("breakdowns.<dimension>.total_reasons.<kpi>", ("string",), _GROUP_REASONS),
+    JsonKey("breakdowns.<dimension>.notes", ("array",), "What a reader must know of the "
+            "groups; empty when nothing."),
+    JsonKey("breakdowns.<dimension>.notes[]", ("string",), "One note: a KPI whose `(none)` "
+            "group (rows without the dimension) holds 10% or more of the rows its value "
+            "stands on (a ratio's denominator, a count's or a sum's rows), with the share."),
     JsonKey("sections", ("object",), "By name, the sections asked for (`sections:`); empty when none."),
     JsonKey("sections.<section>", ("object",), "`pipeline`, `funnel` or `cohorts`. Its rows key "
             "(`stages`, `steps`, `rows`) is null when the section cannot be computed."),

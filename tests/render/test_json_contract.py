@@ -28,7 +28,7 @@ title: Every key
 currency: USD
 compare: [previous, year_ago]
 trend: 3
-breakdowns: [owner]
+breakdowns: [owner, segment]     # by segment, (none) holds many deals: a note
 sections: [pipeline, funnel, cohorts]
 kpis:
   - revenue: {target: 1200000}
