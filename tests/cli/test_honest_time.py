@@ -8,6 +8,8 @@ that count gave.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -106,3 +108,15 @@ def test_text_and_markdown_mark_the_partial_glyph_and_say_how_partial() -> None:
     whole = _report("-p", "2026-10", "-f", "md")
     assert "†" not in whole
     assert "partial:" not in whole
+
+
+def test_csv_flags_partial_periods_and_maturing_values() -> None:
+    rows = list(csv.DictReader(io.StringIO(_report("-p", "mtd", "-f", "csv"))))
+    close = [r for r in rows if r["kpi"] == "close_rate"]
+    current = close[0]
+    assert (current["role"], current["partial"], current["maturing"]) == ("current", "true", "true")
+    assert float(current["open_share"]) == pytest.approx(37 / 60)
+    assert [r["partial"] for r in close if r["role"] == "trend"] == ["false"] * 5 + ["true"]
+    assert {r["maturing"] for r in close[1:]} == {""}  # comparisons and trend: not said again
+    revenue = next(r for r in rows if r["kpi"] == "revenue")
+    assert (revenue["maturing"], revenue["open_share"]) == ("", "")  # not a cohort KPI
