@@ -26,7 +26,7 @@ def catalogue_rows() -> list[dict[str, str]]:
             "unit": k.unit,
             "better": k.better or "—",
             "tables": _tables(k),
-            "definition": k.definition,
+            "definition": k.described,
         }
         for k in REGISTRY.values()
     ]
@@ -52,19 +52,26 @@ def render_markdown() -> str:
         "",
         "Generated from the registry by `crmkpi kpis -f md` (`make docs`); a test fails",
         "when this file is stale. `stat: median` is allowed on the KPIs marked *median*.",
+        "",
+        "KPIs marked *cohort* count what became of the things created in the period (a "
+        "deal won, a lead converted), so their value still moves after the period ends: "
+        "their definition says when a report calls them *maturing* and how they are "
+        "compared at equal age, so that a young month is compared with last month when it "
+        "was as young (the further the as-of day lies past the period, the less this cuts).",
     ]
     for family, title in _FAMILIES.items():
         lines += ["", f"## {title}", "", "| id | label | unit | better | tables | definition |"]
         lines.append("|---|---|---|---|---|---|")
         for k in (k for k in REGISTRY.values() if k.family == family):
             median = " *median*" if "median" in k.stats else ""
+            cohort = " *cohort*" if k.cohort else ""
             cells = (
-                f"`{k.id}`{median}",
+                f"`{k.id}`{median}{cohort}",
                 k.label,
                 k.unit,
                 k.better or "—",
                 _tables(k),
-                k.definition,
+                k.described,
             )
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from crmkpi.targets import Verdict, judge_report
 
 COLUMNS = (
     "kpi", "label", "unit", "better", "role", "period", "start", "end",
-    "value", "reason", "target", "status",
+    "value", "reason", "target", "status", "partial", "maturing", "open_share",
 )  # fmt: skip
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +44,8 @@ def _number(value: float | None, unit: Unit) -> Cell:
 
 def _row(r: KpiResult, role: str, p: Period, m: Measured, verdict: Verdict | None) -> list[Cell]:
     unit = r.kpi.unit
+    current = verdict is not None  # the report's own period
+    cohort = current and r.maturing is not None
     return [
         r.spec.id,
         r.label,
@@ -57,6 +59,9 @@ def _row(r: KpiResult, role: str, p: Period, m: Measured, verdict: Verdict | Non
         m.reason,
         _number(verdict.target, unit) if verdict else None,
         verdict.status if verdict else None,
+        "true" if p.partial else "false",
+        ("true" if r.maturing else "false") if cohort else None,
+        _number(m.open_share, "ratio") if cohort else None,
     ]
 
 

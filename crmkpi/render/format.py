@@ -79,17 +79,22 @@ def direction(delta: float | None, better: str | None) -> str:
 
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
+PARTIAL_MARK = "†"
+"""Follows the last glyph of a text sparkline whose last period is partial;
+a note under the table says how partial (``partial: 20 of 30 days``)."""
 
 
-def spark_text(values: list[float | None]) -> str:
+def spark_text(values: list[float | None], *, partial: bool = False) -> str:
     """``▁▃▅█``: a trend in block characters, lowest to highest; a space where
-    a value is unavailable, and a flat middle line when all values are equal."""
+    a value is unavailable, and a flat middle line when all values are equal.
+    ``partial``: the last period is cut short, and its glyph is marked ``▁▃▅█†``."""
     known = [v for v in values if v is not None]
     if not known:
         return ""
     low, high = min(known), max(known)
     top = len(_BLOCKS) - 1
-    return "".join(
+    glyphs = "".join(
         " " if v is None else _BLOCKS[round((v - low) / (high - low) * top) if high > low else 3]
         for v in values
     )
+    return glyphs + PARTIAL_MARK if partial else glyphs

@@ -50,7 +50,7 @@ def kpi_json(
     year_ago = r.comparisons.get("year_ago")
     prev_value = previous.value if previous else None
     ago_value = year_ago.value if year_ago else None
-    return {
+    out = {
         "id": r.spec.id,
         "label": r.label,
         "unit": unit,
@@ -67,10 +67,24 @@ def kpi_json(
         "condition": verdict.condition,
         "pacing": _pacing_json(verdict),
         "trend": [
-            {"period": p.label, "value": raw_number(m.value, unit), "reason": m.reason}
+            {
+                "period": p.label,
+                "value": raw_number(m.value, unit),
+                "reason": m.reason,
+                "partial": p.partial,
+            }
             for p, m in zip(trend, r.trend, strict=True)
         ],
     }
+    return out | _maturity_json(r)
+
+
+def _maturity_json(r: KpiResult) -> dict[str, Any]:
+    """A cohort KPI's ``maturing`` flag and the share of its cohort still open;
+    nothing for other KPIs."""
+    if r.maturing is None:
+        return {}
+    return {"maturing": r.maturing, "open_share": r.current.open_share}
 
 
 def _values(values: dict[str, Measured], units: dict[str, Unit]) -> dict[str, Any]:
@@ -92,6 +106,7 @@ def breakdown_json(b: Breakdown, units: dict[str, Unit]) -> dict[str, Any]:
         ],
         "total": _values(b.total, units),
         "total_reasons": _reasons(b.total),
+        "notes": list(b.notes),
     }
 
 
@@ -140,6 +155,7 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
         "skipped_share": i.skipped_share,
         "skipped_by_reason": dict(i.skipped_by_reason),
         "latest": i.latest.isoformat() if i.latest else None,
+        "stale": i.stale,
     }
 
 

@@ -21,7 +21,8 @@ from crmkpi.render.view import KpiView, arrow, report_view, unavailable_notes
 
 
 def _spark(kpi: KpiView) -> str:
-    return spark_text([p.value for p in kpi.trend])
+    partial = bool(kpi.trend) and kpi.trend[-1].partial
+    return spark_text([p.value for p in kpi.trend], partial=partial)
 
 
 def render_markdown(report: Report, *, template: Path | None = None, top: int = 10) -> str:

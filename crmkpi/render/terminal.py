@@ -19,7 +19,7 @@ from crmkpi.kpis.registry import Unit
 from crmkpi.leniency import share_text
 from crmkpi.periods import Period
 from crmkpi.render.dates import day_text, period_title, span_text
-from crmkpi.render.format import MISSING, display, spark_text
+from crmkpi.render.format import MISSING, PARTIAL_MARK, display, spark_text
 from crmkpi.render.i18n import N_, Messages, messages
 from crmkpi.render.labels import kpi_label
 from crmkpi.render.terminal_analyses import Text, print_analyses, too_narrow
@@ -29,6 +29,8 @@ from crmkpi.render.view import (
     ChangeView,
     arrow,
     change_view,
+    maturity_text,
+    partial_text,
 )
 from crmkpi.targets import Verdict, judge_report
 
@@ -174,12 +176,32 @@ def _columns(report: Report, notes: _Notes) -> list[_Column]:
         cols.append(_column("Target", "right", targets, tr))
         cols.append(_column("Status", "left", [_status_cell(v, tr) for v in ver], tr))
     if any(len(r.trend) > 1 for r in report.kpis):
-        cols.append(_column("Trend", "left", [_trend_cell(r) for r in report.kpis], tr))
+        partial = bool(report.trend) and report.trend[-1].partial
+        cols.append(_column("Trend", "left", [_trend_cell(r, partial) for r in report.kpis], tr))
     return cols
 
 
-def _trend_cell(r: KpiResult) -> Text:
-    return Text(spark_text([m.value for m in r.trend]), style="cyan")
+def _kpi_notes(report: Report, shown: list[_Column], tr: Messages) -> list[Text]:
+    """Under the table: what the sparklines' ``†`` means, and what a reader
+    must know of a cohort KPI's value (maturing, compared at equal age)."""
+    lines = []
+    note = partial_text(report.period, tr)
+    if note and any(c.id == "Trend" for c in shown) and any(r.trend[-1:] for r in report.kpis):
+        title = period_title(report.period.label, report.period.calendar, tr)
+        lines.append(Text(f"{PARTIAL_MARK} {title} · {note}", style="dim"))
+    for r in report.kpis:
+        text = maturity_text(r, report, tr)
+        if text:
+            lines.append(Text(f"{kpi_label(r, tr)}: {text}", style="yellow"))
+    return lines
+
+
+def _trend_cell(r: KpiResult, partial: bool) -> Text:
+    """The sparkline; a partial last period's glyph dimmed and marked ``†``."""
+    text = Text(spark_text([m.value for m in r.trend], partial=partial), style="cyan")
+    if partial and len(text) > 1:
+        text.stylize("dim", len(text) - 2)
+    return text
 
 
 def _table(columns: list[_Column]) -> Table:
@@ -270,14 +292,18 @@ def render_terminal(
     notes = _Notes(1 + len(report.comparisons), tr)
     for line in _header(report, tr):
         console.print(line)
-    table, dropped = _fit(_columns(report, notes), console)
+    columns = _columns(report, notes)
+    table, dropped = _fit(columns, console)
     console.print(table)
     if dropped:
         console.print(too_narrow(tr.join([c.header for c in dropped]), tr))
     for number, note in enumerate(notes.lines, start=1):
         console.print(Text(f"[{tr.number(number)}] {note}", style="dim"))
+    kpi_notes = _kpi_notes(report, [c for c in columns if c not in dropped], tr)
+    for line in kpi_notes:
+        console.print(line)
     print_analyses(console, report, top, tr)
-    if notes.lines or report.breakdowns or report.sections:
+    if notes.lines or kpi_notes or report.breakdowns or report.sections:
         console.print()
     for line in _footer(report, tr):
         console.print(line)

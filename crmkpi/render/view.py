@@ -23,7 +23,7 @@ from crmkpi.render.format import change, direction, display, display_change
 from crmkpi.render.i18n import ENGLISH, N_, Messages, messages
 from crmkpi.render.labels import kpi_label
 from crmkpi.render.section_view import SectionView, section_views
-from crmkpi.targets import Verdict, judge_report
+from crmkpi.targets import Verdict, judge_report, project
 
 COMPARISON_TITLES = {"previous": N_("Previous"), "year_ago": N_("Year ago")}
 CHANGE_TITLES = {"previous": N_("Change"), "year_ago": N_("vs year ago")}
@@ -67,6 +67,9 @@ class TrendPoint:
     value: float | None
     display: str
     reason: str | None
+    partial: bool = False  # cut at the as-of day: drawn apart from the whole periods
+    projected: float | None = None  # a partial flow KPI's pacing projection
+    note: str = ""  # a partial point's "partial: 20 of 30 days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class KpiView:
     pacing: str | None  # "on track for 94% of target (projected 1,230)"
     trend: tuple[TrendPoint, ...]
     definition: str
+    maturing: bool | None = None  # a cohort KPI whose cohort is still open; None: not one
+    maturity: str = ""  # what the reader must know of a cohort KPI's value ('' nothing)
 
     @property
     def available(self) -> bool:
@@ -105,6 +110,7 @@ class InputView:
     latest_text: str  # in the report's calendar and digits; '' when unknown
     skipped_share: float = 0.0  # skipped / rows read
     skipped_share_text: str = ""  # "4.9%" in the report's digits; '' when nothing was skipped
+    stale: bool = False  # too old for the period (``freshness``): the warnings say how
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +131,7 @@ class ReportView:
     direction: str = "ltr"  # "rtl" for Persian: the HTML dir attribute
     as_of_text: str = ""  # as_of in the report's calendar and digits
     freshness_text: str = ""
+    partial_note: str = ""  # "partial: 20 of 30 days" when the period is cut short
 
     @property
     def rtl(self) -> bool:
@@ -203,6 +210,14 @@ def _pacing_text(v: Verdict, r: KpiResult, currency: str | None, tr: Messages) -
     )
 
 
+def partial_text(p: Period, tr: Messages) -> str:
+    """``partial: 20 of 30 days`` for a period cut at the as-of day; '' otherwise."""
+    if not p.partial or p.full_end is None:
+        return ""
+    whole = tr.number((p.full_end - p.start).days)
+    return tr("partial: {days} of {whole} days", days=tr.number(p.days), whole=whole)
+
+
 def _trend(
     r: KpiResult, periods: tuple[Period, ...], currency: str | None, tr: Messages
 ) -> tuple[TrendPoint, ...]:
@@ -212,9 +227,42 @@ def _trend(
             m.value,
             display(m.value, r.kpi.unit, currency, tr),
             m.reason,
+            p.partial,
+            project(m.value, r.kpi.additive, p),
+            partial_text(p, tr),
         )
         for p, m in zip(periods, r.trend, strict=True)
     )
+
+
+# The things a cohort KPI counts, by its first table: "62% of the deals created …".
+_COHORT_TEXT = {
+    "deals": N_("maturing: {share} of the deals created in the period are still open"),
+    "leads": N_("maturing: {share} of the leads created in the period are still open"),
+}
+_COHORT_OTHER = N_("maturing: {share} of the period's cohort is still open")
+
+
+def maturity_text(r: KpiResult, report: Report, tr: Messages) -> str:
+    """What a cohort KPI's reader must know: that its value is maturing (with
+    the share of its cohort still open), that earlier periods are compared at
+    the same age, and how many of their outcomes have no date (they count as
+    the data stands); '' when there is nothing to say."""
+    parts = []
+    if r.maturing and r.current.open_share is not None:
+        share = tr.number(f"{r.current.open_share:.0%}")
+        parts.append(tr(_COHORT_TEXT.get(r.kpi.tables[0], _COHORT_OTHER), share=share))
+        if report.comparisons:
+            parts.append(tr("earlier periods are compared at the same age"))
+    undated = sum(m.undated for m in r.comparisons.values())
+    if undated:
+        parts.append(
+            tr(
+                "outcomes without a date in the compared periods, counted as the data stands: {count}",
+                count=tr.number(undated),
+            )
+        )
+    return tr.join(parts)
 
 
 def kpi_view(r: KpiResult, report: Report, verdict: Verdict, tr: Messages) -> KpiView:
@@ -236,7 +284,9 @@ def kpi_view(r: KpiResult, report: Report, verdict: Verdict, tr: Messages) -> Kp
         condition=verdict.condition,
         pacing=_pacing_text(verdict, r, cur, tr),
         trend=_trend(r, report.trend, cur, tr),
-        definition=r.kpi.definition,
+        definition=r.kpi.described,
+        maturing=r.maturing,
+        maturity=maturity_text(r, report, tr),
     )
 
 
@@ -252,6 +302,7 @@ def _input_view(i: InputSummary, calendar: str, tr: Messages) -> InputView:
         day_text(i.latest, calendar, tr) if i.latest else "",
         i.skipped_share,
         tr.number(share_text(i.skipped_share)) if i.skipped else "",
+        i.stale,
     )
 
 
@@ -280,6 +331,7 @@ def report_view(report: Report, *, top: int = 10) -> ReportView:
         direction=tr.direction,
         as_of_text=day_text(report.as_of, calendar, tr),
         freshness_text=day_text(latest, calendar, tr) if latest else "",
+        partial_note=partial_text(report.period, tr),
     )
 
 

@@ -242,8 +242,9 @@ def test_header_periods_and_freshness(data_dir: Path) -> None:
     assert "Compared with Previous 2026-09 · Year ago 2025-10" in header
     assert "As of 2026-10-20" in header
     fresh = [_text(li) for li in doc.xpath('//ul[@class="fresh"]/li')][1:]
-    # The partial period ends on 2026-10-20: deals were last seen before that.
-    assert fresh == ["customers 2026-10-20", "deals 2026-10-12 before period end"]
+    # The partial period needs 2026-10-19 (the as-of day is not over): deals,
+    # last seen on 2026-10-12, are 7 days behind, more than the 1 day allowed.
+    assert fresh == ["customers 2026-10-20", "deals 2026-10-12 stale"]
 
 
 def test_footer_inputs_skipped_rows_and_warnings(data_dir: Path) -> None:

@@ -53,6 +53,7 @@ calendar: jalali
 locale: fa
 compare: [previous]
 trend: 3
+freshness: {warn_after: 30d}  # the export ends 17 days before Mehr does; not tested here
 kpis:
   - new_customers
   - churn_rate
