@@ -236,8 +236,9 @@ def _summary(report: Report, tr: Messages) -> list[Text]:
         return []
     out = [Text(tr("Summary"), style="bold")]
     for line in lines:
-        text = Text(f"{SUMMARY_MARK[line.kind]} ", style=_line_style(line))
-        text.append(f"{line.label} {line.value}")
+        text = Text()
+        text.append(SUMMARY_MARK[line.kind], style=_line_style(line))
+        text.append(f" {line.label} {line.value}")
         status = "" if line.mover else f"{tr(line.kind)}: "
         text.append(f" · {status}{line.detail}", style="dim")
         out.append(text)
@@ -309,7 +310,6 @@ def render_terminal(
         console.print()
         for line in summary:
             console.print(line, overflow="ellipsis", no_wrap=True)
-        console.print()
     table, dropped = _fit(_columns(report, notes), console)
     console.print(table)
     if dropped:

@@ -247,7 +247,7 @@ def change_view(
         arrow=_arrow(delta),
         tone=direction(delta, r.kpi.better),
         relative=share,
-        relative_display=display_relative(share, tr),
+        relative_display=display_relative(share, tr) if delta else "",  # "±0" says it all
         card_display=compact(earlier.value, unit, currency, tr),
     )
 

@@ -221,7 +221,7 @@ def test_change_arrows_are_toned_by_better(golden: tuple[ReportView, str]) -> No
     assert [r.get("class") for r in rows] == [f"tone-{c.tone}" for c in churn.changes]
     # churn went up and lower is better: bad, and said in words for screen readers.
     assert (churn.changes[0].arrow, churn.changes[0].tone) == ("up", "bad")
-    assert "▲ +1.24 pp (+58.8%) (worse)" in _text(rows[0])
+    assert "▲ +1.24 pp +58.8% (worse)" in _text(rows[0])
 
 
 def test_definition_target_rules_and_pacing(data_dir: Path) -> None:
