@@ -108,9 +108,11 @@ def test_phone_tables_scroll_inside_their_card(browser: str, tmp_path: Path, loc
     for t in tables:
         assert t["scroller"] is not None, t  # every table sits in a scroller …
         left, right, scrolls = t["scroller"]
-        assert left >= 0 and right <= viewport, t  # … that fits the page
+        assert left >= 0, t  # … that fits the page
+        assert right <= viewport, t
         if t["card"] is not None:
-            assert t["card"][0] - 0.5 <= left and right <= t["card"][1] + 0.5, t  # and its card
+            assert t["card"][0] - 0.5 <= left, t  # and its card
+            assert right <= t["card"][1] + 0.5, t
         scrolled += scrolls
     assert scrolled >= 1  # the widest tables do scroll, inside their card
 
