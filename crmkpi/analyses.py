@@ -53,7 +53,8 @@ class Breakdown:
     dimension: str
     groups: tuple[BreakdownGroup, ...]
     total: dict[str, Measured]
-    notes: tuple[str, ...] = ()  # what a reader must know (a large (none) group)
+    # KPI id → what a reader must know of its groups (a large (none) group)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,23 +156,23 @@ NONE_SHARE = 0.10
 
 def none_notes(
     dimension: str, groups: list[BreakdownGroup], kpis: list[tuple[str, str, str]]
-) -> tuple[str, ...]:
-    """A note for each KPI (``(id, label, table)``) whose ``(none)`` group holds
+) -> dict[str, str]:
+    """KPI id → a note, for each KPI (``(id, label, table)``) whose ``(none)`` group holds
     at least ``NONE_SHARE`` of the rows its value stands on (a ratio's
     denominator, a count's or a sum's rows): the named groups leave them out,
     so they may all differ from the total."""
-    notes = []
+    notes = {}
     for kpi_id, label, table in kpis:
         rows = {g.key: g.values[kpi_id].rows for g in groups if kpi_id in g.values}
         if None not in rows or any(n is None for n in rows.values()):
             continue
         none, total = rows[None] or 0, sum(n or 0 for n in rows.values())
         if total and none >= NONE_SHARE * total:
-            notes.append(
+            notes[kpi_id] = (
                 f"{label}: {none} of the {total} {table} it counts ({share_text(none / total)}) "
                 f"have no {dimension} and are in (none); the named groups leave them out"
             )
-    return tuple(notes)
+    return notes
 
 
 def sort_groups(

@@ -71,6 +71,11 @@ JSON_KEYS: tuple[JsonKey, ...] = (
             "points: 0.0124 is +1.24 pp)."),
     JsonKey("kpis[].year_ago", ("number", "null"), "The value in `compare.year_ago`."),
     JsonKey("kpis[].change_year_ago", ("number", "null"), "value − year_ago."),
+    JsonKey("kpis[].change_relative", ("number", "null"), "change / |previous| as a fraction "
+            "(0.008 is +0.8%; for a percent KPI, of the value, not of 100 points); null when "
+            "previous is null or 0."),
+    JsonKey("kpis[].change_year_ago_relative", ("number", "null"), "change_year_ago / "
+            "|year_ago|, like `change_relative`."),
     JsonKey("kpis[].target", ("number", "null"), "The target for this period's grain, in the "
             "unit of value; null when none."),
     JsonKey("kpis[].status", ("string", "null"), "`pass`, `warn`, `fail` or `error` (unavailable); "

@@ -4,6 +4,8 @@ a sum's rows), every format says so with the share."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -53,7 +55,7 @@ def test_a_tenth_of_the_rows_in_none_is_said_in_every_format(tmp_path: Path) -> 
     segment = doc["breakdowns"]["segment"]
     # SMB wins 5 of 9, the total 5 of 10; revenue's rows are won deals: none in (none).
     assert {g["key"]: g["kpis"]["win_rate"] for g in segment["groups"]} == {
-        "SMB": 5 / 9,
+        "SMB": 0.555555555556,  # 5 / 9 to 12 significant digits, as JSON writes numbers
         None: 0.0,
     }
     assert segment["notes"] == [NOTE]
@@ -89,8 +91,21 @@ def test_the_issues_win_rate_by_segment(tmp_path: Path) -> None:
         app, ["report", "-c", config, "--as-of", "2026-11-20", "--by", "segment", "-f", "json"]
     )
     segment: dict[str, Any] = json.loads(result.stdout)["breakdowns"]["segment"]
-    assert segment["total"]["win_rate"] == 84 / 123
+    assert segment["total"]["win_rate"] == 0.682926829268  # 84 / 123 to 12 digits
     assert (
         "Win rate: 29 of the 123 deals it counts (24%) have no segment and are in (none); the "
         "named groups leave them out"
     ) in segment["notes"]
+
+
+def test_csv_breakdown_rows_carry_the_note(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 9)  # as above: win rate's (none) holds 1 of 10 closed deals
+    rows = list(csv.DictReader(io.StringIO(_run(folder, "--by", "segment", "-f", "csv"))))
+    notes = {(r["kpi"], r["group"]): r["note"] for r in rows if r["role"] == "breakdown"}
+    assert notes == {
+        ("win_rate", "SMB"): NOTE,
+        ("win_rate", "(none)"): NOTE,
+        ("revenue", "SMB"): "",  # its rows are won deals: none in (none)
+        ("revenue", "(none)"): "",
+    }
+    assert {r["note"] for r in rows if r["role"] != "breakdown"} == {""}

@@ -120,3 +120,23 @@ def test_csv_flags_partial_periods_and_maturing_values() -> None:
     assert {r["maturing"] for r in close[1:]} == {""}  # comparisons and trend: not said again
     revenue = next(r for r in rows if r["kpi"] == "revenue")
     assert (revenue["maturing"], revenue["open_share"]) == ("", "")  # not a cohort KPI
+
+
+def test_the_summary_leaves_maturing_kpis_out_of_the_movers() -> None:
+    # Against October 1-20 at equal age, close rate moves +97.5% (25.00% vs
+    # 12.66%) and lead conversion +50.0% (5.88% vs 3.92%): both still maturing,
+    # so the three movers are the next largest changes, in this order.
+    md = _report("-p", "mtd", "-f", "md")
+    summary = md.split("**Summary**\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert summary == [
+        "- ▲ **Net customer growth** 34 · +15 (+78.9%) vs 2026-10",
+        "- ▼ **Customer acquisition cost (CAC)** USD 1,700.78 · -2,749.76 (-61.8%) vs 2026-10",
+        "- ▲ **Net Promoter Score** +42.1 · +13.5 (+47.2%) vs 2026-10",
+    ]
+    assert "| Close rate | 25.00% | 12.66% | ▲ +12.34 pp (+97.5%) |" in md
+
+
+def test_json_writes_the_open_share_to_twelve_digits(mtd: dict[str, Any]) -> None:
+    # 37 / 60 = 0.61666…: the same bytes on every run, like every JSON number.
+    assert json.dumps(mtd["close_rate"]["open_share"]) == "0.616666666667"
+    assert json.dumps(mtd["lead_conversion_rate"]["open_share"]) == "0.811764705882"  # 69 / 85

@@ -47,7 +47,8 @@ def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
     churn = kpis["churn_rate"]
     assert set(churn) == {
         "id", "label", "unit", "better", "value", "display", "reason", "previous", "change",
-        "year_ago", "change_year_ago", "target", "status", "condition", "pacing", "trend",
+        "year_ago", "change_year_ago", "change_relative", "change_year_ago_relative",
+        "target", "status", "condition", "pacing", "trend",
     }  # fmt: skip
     # S at Oct 1 = C1, C2 (churns on Oct 1, still in S), C4; churned of S in October: C2.
     # C3 is acquired and lost inside October, so it is not in S: 1 / 3.

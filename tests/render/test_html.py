@@ -83,7 +83,8 @@ def _element_references(el: HtmlElement) -> list[str]:
         found.append(f"<style> {el.text_content()!r}")
     for name, value in el.attrib.items():
         attr = name.lower().rsplit("}", 1)[-1]
-        if attr in _URL_ATTRS or name.lower() in _URL_ATTRS:
+        in_page = attr == "href" and value.startswith("#")  # a link to a part of the page
+        if (attr in _URL_ATTRS or name.lower() in _URL_ATTRS) and not in_page:
             found.append(f"{tag} {name}={value!r}")
         if attr.startswith("on"):
             found.append(f"{tag} {name} (event handler)")
@@ -220,7 +221,7 @@ def test_change_arrows_are_toned_by_better(golden: tuple[ReportView, str]) -> No
     assert [r.get("class") for r in rows] == [f"tone-{c.tone}" for c in churn.changes]
     # churn went up and lower is better: bad, and said in words for screen readers.
     assert (churn.changes[0].arrow, churn.changes[0].tone) == ("up", "bad")
-    assert "▲ +1.24 pp (worse)" in _text(rows[0])
+    assert "▲ +1.24 pp +58.8% (worse)" in _text(rows[0])
 
 
 def test_definition_target_rules_and_pacing(data_dir: Path) -> None:
