@@ -257,6 +257,7 @@ class Bar:
     text_x: float
     mid: float
     missing: bool
+    lines: tuple[str, ...] = ()  # ``label`` on two lines when it is too long for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +289,23 @@ def _shorten(text: str, room: float, size: float) -> str:
     return text if len(text) <= fits else text[: fits - 1] + "…"
 
 
+def _label_lines(text: str, room: float, size: float) -> tuple[str, ...]:
+    """``text`` on one line when it fits ``room``, else on two split between
+    words (the second cut with … if it is still too long): "Converted and
+    won a deal" / "(any time)" rather than "Converted and won a d…"."""
+    words = text.split(" ")
+    if text_width(text, size) <= room or len(words) < 2:
+        return (_shorten(text, room, size),)
+    first = words[0]
+    for n in range(1, len(words)):
+        line = " ".join(words[: n + 1])
+        if text_width(line, size) > room:
+            break
+        first = line
+    rest = text[len(first) :].strip()
+    return (_shorten(first, room, size), _shorten(rest, room, size))
+
+
 def bars(
     items: Sequence[BarLike],
     width: float,
@@ -298,7 +316,8 @@ def bars(
 ) -> Bars:
     """Bars as long as their value over the largest (a missing, zero or
     negative value draws none); category labels take at most 40% of the
-    width and are cut with … beyond that."""
+    width, on two lines when one is too short, and are cut with … beyond
+    that."""
     texts = [f"{i.display} · {i.flag}" if i.flag else i.display for i in items]
     label_room = min(max((text_width(i.label, size) for i in items), default=0), width * 0.4)
     left = round(label_room + size / 2, 2)
@@ -313,6 +332,7 @@ def bars(
         placed.append(
             Bar(
                 label=_shorten(item.label, label_room, size),
+                lines=_label_lines(item.label, label_room, size),
                 text=text,
                 flag=item.flag,
                 y=round(n * step, 2),
