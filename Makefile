@@ -48,6 +48,7 @@ golden: $(STAMP)
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.md
 	$(BIN)/crmkpi report -c tests/golden/crmkpi.yaml --as-of $(DEMO_AS_OF) -o tests/golden/report.csv
 	$(BIN)/crmkpi report -c tests/golden/analyses.yaml --as-of $(DEMO_AS_OF) -o tests/golden/analyses.md
+	$(BIN)/crmkpi report -c tests/golden/analyses.yaml --as-of $(DEMO_AS_OF) -o tests/golden/analyses.csv
 
 # README pictures: the golden report in headless chromium, the terminal table as SVG,
 # and the Persian report (docs/screenshots/report-fa.png: --locale fa --calendar jalali -p 1405-07).

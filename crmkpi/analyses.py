@@ -17,10 +17,15 @@ NOT_FINITE = "the result is not a finite number (a value too large, or 0/0)"
 @dataclass(frozen=True, slots=True)
 class Measured:
     """A value, or ``None`` with the reason it is unavailable (a KPI in a
-    period, or in one group of a breakdown)."""
+    period, or in one group of a breakdown). A cohort KPI also says which
+    share of its cohort is still open (``open_share``) and how many of its
+    outcomes have no date (``undated``)."""
 
     value: float | None
     reason: str | None = None
+    open_share: float | None = None
+    undated: int = 0
+    rows: int | None = None  # in a breakdown: the rows the group's value stands on
 
 
 def checked_value(value: float | None, reason: str | None) -> Measured:
@@ -48,6 +53,8 @@ class Breakdown:
     dimension: str
     groups: tuple[BreakdownGroup, ...]
     total: dict[str, Measured]
+    # KPI id → what a reader must know of its groups (a large (none) group)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,14 @@ Pure helpers: the engine runs the plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import polars as pl
 
 from crmkpi.analyses import BreakdownGroup, Measured, checked_value
 from crmkpi.kpis import Kpi
-from crmkpi.kpis._expr import REASON, VALUE
+from crmkpi.kpis._expr import REASON, ROWS, VALUE
+from crmkpi.leniency import share_text
 
 GROUP = "__group"
 
@@ -136,11 +138,41 @@ def unreachable_reason(kpi: Kpi, unreachable: Mapping[str, str]) -> str | None:
 
 
 def group_values(frame: pl.DataFrame) -> dict[str | None, Measured]:
-    """A KPI frame of ``__group, value, reason`` as a mapping (small: one row per group)."""
+    """A KPI frame of ``__group, value, reason`` (and ``rows`` when the KPI
+    knows them) as a mapping (small: one row per group)."""
     keys = frame[GROUP].to_list()
     values = frame[VALUE].to_list()
     reasons = frame[REASON].to_list()
-    return {k: checked_value(v, r) for k, v, r in zip(keys, values, reasons, strict=True)}
+    rows = frame[ROWS].to_list() if ROWS in frame.columns else [None] * len(keys)
+    return {
+        k: replace(checked_value(v, r), rows=n)
+        for k, v, r, n in zip(keys, values, reasons, rows, strict=True)
+    }
+
+
+NONE_SHARE = 0.10
+"""The share of a KPI's rows in the ``(none)`` group from which a breakdown says so."""
+
+
+def none_notes(
+    dimension: str, groups: list[BreakdownGroup], kpis: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """KPI id → a note, for each KPI (``(id, label, table)``) whose ``(none)`` group holds
+    at least ``NONE_SHARE`` of the rows its value stands on (a ratio's
+    denominator, a count's or a sum's rows): the named groups leave them out,
+    so they may all differ from the total."""
+    notes = {}
+    for kpi_id, label, table in kpis:
+        rows = {g.key: g.values[kpi_id].rows for g in groups if kpi_id in g.values}
+        if None not in rows or any(n is None for n in rows.values()):
+            continue
+        none, total = rows[None] or 0, sum(n or 0 for n in rows.values())
+        if total and none >= NONE_SHARE * total:
+            notes[kpi_id] = (
+                f"{label}: {none} of the {total} {table} it counts ({share_text(none / total)}) "
+                f"have no {dimension} and are in (none); the named groups leave them out"
+            )
+    return notes
 
 
 def sort_groups(

@@ -21,6 +21,7 @@ from crmkpi import __version__
 from crmkpi.cli_setup import init, kpis, presets, sample
 from crmkpi.cli_support import (
     no_color,
+    output_width,
     parse_day_option,
     terminal_safe,
     today,
@@ -281,8 +282,8 @@ def _render(
         return render_markdown(result, template=template, top=top)
     from crmkpi.render.terminal import render_terminal
 
-    # Piped output is never cut: a table only takes the width it needs.
-    width = typer.get_terminal_size()[0] if to_terminal else 200
+    # Piped output is not cut unless $COLUMNS says how wide: a table takes the width it needs.
+    width = output_width(to_terminal, 200)
     color = to_terminal and not no_color()
     return render_terminal(result, color=color, width=width, top=top, ascii_digits=ascii_digits)
 

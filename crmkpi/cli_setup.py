@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from crmkpi.cli_support import no_color, parse_day_option, today, user_errors
+from crmkpi.cli_support import no_color, output_width, parse_day_option, today, user_errors
 from crmkpi.errors import ConfigError, UsageError
 from crmkpi.options import AsOfOpt, CalendarName, CatalogueFormat, QuietOpt
 
@@ -27,8 +27,10 @@ def kpis(
     from crmkpi.render.catalogue import render_catalogue
 
     with user_errors():
-        color = sys.stdout.isatty() and not no_color()
-        sys.stdout.write(render_catalogue(fmt.value, color=color))
+        to_terminal = sys.stdout.isatty()
+        color = to_terminal and not no_color()
+        width = output_width(to_terminal, 160)
+        sys.stdout.write(render_catalogue(fmt.value, color=color, width=width))
 
 
 def presets(

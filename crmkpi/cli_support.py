@@ -128,3 +128,13 @@ def with_leniency(cfg: Config, lenient: bool, max_skipped: str | None) -> Config
 
 def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
+
+
+def output_width(to_terminal: bool, default: int) -> int:
+    """The columns a table may take: the terminal's; when piped, ``$COLUMNS``
+    if set (``COLUMNS=80 crmkpi kpis | less``), else ``default``, wide enough
+    that piped output is not cut."""
+    if to_terminal:
+        return typer.get_terminal_size()[0]
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else default

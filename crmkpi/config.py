@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -94,6 +95,38 @@ class SourceSpec:
     allow_outside: bool = False  # path and files may lie outside the data and config folders
 
 
+SPEND_WARN_AFTER = 35
+"""Days spend may lie behind before it is stale: it is written once a month."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableFreshness:
+    """``freshness.tables.<table>``: limits in days; None takes the general one."""
+
+    warn_after: int | None = None
+    error_after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """``freshness:``, in days: a table whose latest date lies more than
+    ``warn_after`` before the last day a report needs is stale (a warning);
+    more than ``error_after``, the KPIs that read it are errors in ``check``."""
+
+    warn_after: int = 1
+    error_after: int | None = None
+    tables: dict[str, TableFreshness] = field(default_factory=dict)
+
+    def limits(self, table: str) -> tuple[int, int | None]:
+        """``(warn_after, error_after)`` of ``table``: its own, else the general
+        ones (spend: 35 days unless its own is given)."""
+        own = self.tables.get(table, TableFreshness())
+        usual = SPEND_WARN_AFTER if table == "spend" else self.warn_after
+        warn = own.warn_after if own.warn_after is not None else usual
+        error = own.error_after if own.error_after is not None else self.error_after
+        return warn, error
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     title: str = "CRM KPIs"
@@ -118,6 +151,7 @@ class Config:
     lenient: bool = False  # skip bad rows (``lenient:``, --lenient, --max-skipped)
     max_skipped: float = DEFAULT_MAX_SKIPPED  # the share of a table's rows it may skip
     dates: tuple[date, date] = DATE_RANGE  # the dates an input may hold (``dates:``)
+    freshness: Freshness = field(default_factory=Freshness)
 
     def source(self, table: str) -> SourceSpec:
         return self.sources.get(table) or SourceSpec(table)
@@ -189,6 +223,7 @@ def config_from_doc(doc: YamlDoc, base: Path, source_file: Path | None = None) -
         kpis=parse_kpis(doc, data["kpis"]) if "kpis" in data else default_kpis(),
         source_file=source_file,
         dates=_dates(doc, data.get("dates")),
+        freshness=_freshness(doc, data.get("freshness")),
         **_lenient(doc, data.get("lenient")),
     )
 
@@ -297,6 +332,52 @@ def _fx_rate(doc: YamlDoc, key: Any, rate: Any, currency: str) -> float:
             "(its own currency; a Toman is 10 Rials)"
         )
     return _above_zero(doc, path, rate)
+
+
+_DAYS = re.compile(r"([0-9]+)d")
+
+
+def _freshness(doc: YamlDoc, value: Any) -> Freshness:
+    """``freshness: {warn_after: 1d, error_after: 7d, tables: {spend: {warn_after: 35d}}}``."""
+    if value is None:
+        return Freshness()
+    path: KeyPath = ("freshness",)
+    expect(doc, path, value, dict, "a mapping like {warn_after: 1d, error_after: 7d}")
+    known_keys(doc, path, value, children("freshness"))
+    tables = value.get("tables") or {}
+    expect(doc, (*path, "tables"), tables, dict, "a mapping of table to its limits")
+    limits: dict[str, TableFreshness] = {}
+    for table, options in tables.items():
+        here: KeyPath = (*path, "tables", table)
+        if table not in TABLES:
+            raise ConfigError(
+                f'{doc.where(here)}: unknown table "{table}"{suggest(str(table), TABLES)}'
+            )
+        expect(doc, here, options, dict, "a mapping like {warn_after: 2d}")
+        known_keys(doc, here, options, children("freshness.tables.<table>"))
+        limits[str(table)] = TableFreshness(
+            _days(doc, (*here, "warn_after"), options.get("warn_after")),
+            _days(doc, (*here, "error_after"), options.get("error_after")),
+        )
+    warn = _days(doc, (*path, "warn_after"), value.get("warn_after"))
+    return Freshness(
+        warn_after=1 if warn is None else warn,
+        error_after=_days(doc, (*path, "error_after"), value.get("error_after")),
+        tables=limits,
+    )
+
+
+def _days(doc: YamlDoc, path: KeyPath, value: Any) -> int | None:
+    """A duration in days, written ``Nd`` (``1d``, ``35d``); None when not given."""
+    if value is None:
+        return None
+    match = _DAYS.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(
+            f"{doc.where(path)}: {'.'.join(map(str, path))} is {shown(value)}; expected a "
+            "number of days like 1d or 35d"
+        )
+    return int(match[1])
 
 
 def _text(doc: YamlDoc, data: dict[str, Any], key: str, default: str) -> str:

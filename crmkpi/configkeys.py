@@ -201,6 +201,42 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "dates.max", "date (YYYY-MM-DD)", "The latest date an input may hold.",
         "dates: {max: 2999-12-31}", default="2200-12-31",
     ),
+    ConfigKey(
+        "freshness", "mapping", "When a table is too old for the period: stale when its "
+        "latest date lies more than `warn_after` before the last day the report needs (the "
+        "period's last day, or the day before the as-of day when the period is cut short). "
+        "A stale table is a warning in every format and in `check`.",
+        "freshness: {warn_after: 3d}",
+    ),
+    ConfigKey(
+        "freshness.warn_after", "days, `Nd`", "How far behind a table may lie before it is "
+        "stale (spend, written monthly, has its own default: 35d).",
+        "freshness: {warn_after: 3d}", default="1d",
+    ),
+    ConfigKey(
+        "freshness.error_after", "days, `Nd`", "Past this, the KPIs that read the table are "
+        "`error` in `check` (and in a report's status), whatever their value.",
+        "freshness: {error_after: 7d}", absent="a stale table is only a warning",
+    ),
+    ConfigKey(
+        "freshness.tables", "mapping of table to `warn_after` and `error_after`",
+        "Limits for one table, where it differs from the others.",
+        "freshness: {tables: {spend: {warn_after: 40d}}}",
+    ),
+    ConfigKey(
+        "freshness.tables.<table>", "mapping", f"The limits of one table; the table is "
+        f"{_TABLE_NAMES}.", "freshness: {tables: {tickets: {warn_after: 2d}}}",
+    ),
+    ConfigKey(
+        "freshness.tables.<table>.warn_after", "days, `Nd`", "As `freshness.warn_after`, "
+        "for this table.", "freshness: {tables: {tickets: {warn_after: 2d}}}",
+        absent="`freshness.warn_after`; for spend 35d",
+    ),
+    ConfigKey(
+        "freshness.tables.<table>.error_after", "days, `Nd`", "As `freshness.error_after`, "
+        "for this table.", "freshness: {tables: {deals: {error_after: 5d}}}",
+        absent="`freshness.error_after`",
+    ),
     # sources.<table>
     ConfigKey(
         "sources.<table>", "mapping", f"How one table is read; the table is {_TABLE_NAMES}.",

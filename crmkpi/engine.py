@@ -6,7 +6,7 @@ Nothing here prints or renders; unavailable values carry their reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,6 +22,7 @@ from crmkpi.breakdowns import (
     grouped_tables,
     key_matches,
     key_warnings,
+    none_notes,
     sort_groups,
     unreachable_reason,
 )
@@ -33,14 +34,18 @@ from crmkpi.inputs import (
     Inputs,
     InputSummary,
     input_warnings,
+    judge_freshness,
     load_inputs,
+    needed_day,
     no_step,
     resolve_engine,
+    stale_warnings,
     summary,
     unavailable_reason,
 )
 from crmkpi.kpis import Kpi, KpiOptions, KpiSettings, Tables, get
-from crmkpi.kpis._expr import CONFIG_ERROR, REASON, VALUE
+from crmkpi.kpis._expr import CONFIG_ERROR, OPEN_SHARE, REASON, UNDATED, VALUE
+from crmkpi.kpis.registry import MATURING_SHARE
 from crmkpi.kpispec import KpiSpec
 from crmkpi.periods import Period, parse_period, previous, trend_periods, year_ago
 from crmkpi.sections import SECTION_TABLES, compute_sections
@@ -56,14 +61,29 @@ class KpiResult:
     current: Measured
     comparisons: dict[str, Measured]
     trend: tuple[Measured, ...] = ()
+    reads: tuple[str, ...] = ()  # the tables its value is computed from
+
+    @property
+    def maturing(self) -> bool | None:
+        """For a cohort KPI, whether at least ``MATURING_SHARE`` of the period's
+        cohort is still open (its value will still move); None for other KPIs."""
+        if not self.kpi.cohort:
+            return None
+        share = self.current.open_share
+        return share is not None and share >= MATURING_SHARE
 
     @property
     def label(self) -> str:
         """The label, with a non-default option next to it (KPIS.md)."""
-        builtin = self.spec.base == self.spec.id
-        default = self.kpi.label if builtin else self.spec.id.replace("_", " ").capitalize()
-        label = self.spec.label or default
-        return f"{label} ({self.spec.stat})" if self.spec.stat != "mean" else label
+        return spec_label(self.spec, self.kpi)
+
+
+def spec_label(spec: KpiSpec, kpi: Kpi) -> str:
+    """A configured KPI's label, with a non-default option next to it (KPIS.md)."""
+    builtin = spec.base == spec.id
+    default = kpi.label if builtin else spec.id.replace("_", " ").capitalize()
+    label = spec.label or default
+    return f"{label} ({spec.stat})" if spec.stat != "mean" else label
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +151,12 @@ def needed_tables(specs: tuple[KpiSpec, ...], optional: bool = True) -> tuple[st
     return tuple(t for t in TABLES if t in wanted)
 
 
+def _reads(spec: KpiSpec, by_id: dict[str, KpiSpec]) -> tuple[str, ...]:
+    """The tables a spec's value is computed from (optional ones included)."""
+    kpis = [get(part) for part in _parts(spec, by_id)]
+    return tuple(dict.fromkeys(t for k in kpis for t in (*k.tables, *k.optional_tables)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Measure:
     """One polars computation: a configured KPI, or (key ``=id``) the default
@@ -173,10 +199,12 @@ def compute_values(
     inputs: Inputs,
     settings: KpiSettings,
     batch: int | None = None,
+    cuts: Sequence[date | None] = (),
 ) -> dict[tuple[str, int], Measured]:
     """Every KPI for every period, from one ``collect_all`` (shared scans run
     once), or one per ``batch`` queries (streaming: bounded memory); formula
-    KPIs are then evaluated from their parts."""
+    KPIs are then evaluated from their parts. ``cuts``: per period, the
+    equal-age cut of cohort KPIs (``measured_points``; none given: no cut)."""
     tables = inputs.tables()
     results: dict[tuple[str, int], Measured] = {}
     keys: list[tuple[_Measure, int]] = []
@@ -188,7 +216,9 @@ def compute_values(
                 results[(m.key, index)] = Measured(None, reason)
             else:
                 keys.append((m, index))
-                frames.append(m.kpi.compute(tables, period, m.options))
+                cut = cuts[index] if cuts and m.kpi.cohort else None
+                options = replace(m.options, outcomes_by=cut) if cut else m.options
+                frames.append(m.kpi.compute(tables, period, options))
     size = batch or max(len(frames), 1)
     try:
         collected = [
@@ -203,7 +233,7 @@ def compute_values(
         if CONFIG_ERROR in frame.columns and frame[CONFIG_ERROR][0] is not None:
             prefix = f"{m.where}: " if m.where else ""
             raise ConfigError(f"{prefix}{m.key}: {frame[CONFIG_ERROR][0]}")
-        results[(m.key, index)] = checked_value(frame[VALUE][0], frame[REASON][0])
+        results[(m.key, index)] = _measured(frame)
     _evaluate_formulas(specs, len(periods), results)
     return results
 
@@ -227,6 +257,40 @@ def _failing_filter(
                 "that type fails: TRY_CAST gives null instead"
             )
     return None
+
+
+def _measured(frame: pl.DataFrame) -> Measured:
+    """The one row of a KPI frame (NaN or infinity unavailable with a reason);
+    a cohort KPI's frame has its cohort facts too."""
+    measured = checked_value(frame[VALUE][0], frame[REASON][0])
+    if OPEN_SHARE not in frame.columns:
+        return measured
+    return replace(measured, open_share=frame[OPEN_SHARE][0], undated=frame[UNDATED][0])
+
+
+# A period a KPI is computed for, with the equal-age cut of cohort KPIs in it
+# (None: outcomes as the data stands).
+Point = tuple[Period, date | None]
+
+
+def measured_points(
+    period: Period, comparisons: dict[str, Period], history: tuple[Period, ...], as_of: date
+) -> tuple[Point, dict[str, Point], tuple[Point, ...]]:
+    """The reported period, its comparisons and its trend as the points the
+    KPIs are computed at. Cohort KPIs compare at equal age: a comparison
+    period C counts outcomes up to s_c + (as_of − s), C as old as the
+    reported period is. The trend's whole points are at the age of the
+    latest whole one, s_k + (as_of − s_w), so they compare with each other
+    (a whole month cannot be as young as a partial one); the reported
+    period counts outcomes as the data stands."""
+    age = as_of - period.start
+    whole = [p for p in history if not p.partial]
+    trend_age = as_of - whole[-1].start if whole else age
+    return (
+        (period, None),
+        {name: (c, c.start + age) for name, c in comparisons.items()},
+        tuple((p, None if p == period else p.start + trend_age) for p in history),
+    )
 
 
 def _evaluate_formulas(
@@ -346,7 +410,9 @@ def _breakdown(
     ]
     first = specs[0]
     better = first.better or resolve_kpi(first).better
-    return Breakdown(dim, sort_groups(rows, first.id, better), totals)
+    kpis = [(s.id, spec_label(s, k), k.tables[0]) for s in specs if (k := resolve_kpi(s)).tables]
+    notes = none_notes(dim, rows, kpis)
+    return Breakdown(dim, sort_groups(rows, first.id, better), totals, notes)
 
 
 def run_report(
@@ -400,18 +466,22 @@ def _run_report(
     inputs = load_inputs(
         cfg, tuple(t for t in TABLES if t in wanted), lenient, on_step, spill, tuple(needed)
     )
-    # The previous period is usually a trend point too: each distinct period is computed once.
-    index = {p: i for i, p in enumerate(dict.fromkeys([period, *comparisons.values(), *history]))}
+    current, compared, trended = measured_points(period, comparisons, history, as_of)
+    # The previous period is usually a trend point too: each distinct point is computed once.
+    index = {p: i for i, p in enumerate(dict.fromkeys([current, *compared.values(), *trended]))}
     on_step(f"computing {len(specs)} KPIs for {len(index)} periods")
     batch = STREAMING_BATCH if spill is not None else None
-    values = compute_values(specs, list(index), inputs, cfg.settings, batch)
+    points = list(index)
+    cuts = [cut for _, cut in points]
+    values = compute_values(specs, [p for p, _ in points], inputs, cfg.settings, batch, cuts)
     results = tuple(
         KpiResult(
             kpi=resolve_kpi(spec),
             spec=spec,
             current=values[(spec.id, 0)],
-            comparisons={name: values[(spec.id, index[p])] for name, p in comparisons.items()},
-            trend=tuple(values[(spec.id, index[p])] for p in history),
+            comparisons={name: values[(spec.id, index[p])] for name, p in compared.items()},
+            trend=tuple(values[(spec.id, index[p])] for p in trended),
+            reads=_reads(spec, {s.id: s for s in specs}),
         )
         for spec in specs
     )
@@ -424,6 +494,8 @@ def _run_report(
             f"computing the {', '.join(cfg.sections)} section{'s' if len(cfg.sections) > 1 else ''}"
         )
     sections = compute_sections(cfg.sections, inputs.tables(), period, cfg.settings, inputs.absent)
+    loaded = tuple(summary(t) for t in inputs.loaded.values())
+    summaries = judge_freshness(loaded, cfg.freshness, needed_day(period, as_of))
     return Report(
         title=cfg.title,
         as_of=as_of,
@@ -431,8 +503,10 @@ def _run_report(
         period=period,
         comparisons=comparisons,
         kpis=results,
-        inputs=tuple(summary(t) for t in inputs.loaded.values()),
-        warnings=input_warnings(inputs) + customer_key_warnings(inputs, dimensions),
+        inputs=summaries,
+        warnings=input_warnings(inputs)
+        + stale_warnings(summaries, period.calendar)
+        + customer_key_warnings(inputs, dimensions),
         trend=history,
         breakdowns=breakdowns,
         sections=sections,

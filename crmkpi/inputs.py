@@ -11,20 +11,22 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 
+from crmkpi.calendars import day_label
 from crmkpi.canonical import EXTENSIONS, TABLES
-from crmkpi.config import Config, SourceSpec
+from crmkpi.config import Config, Freshness, SourceSpec
 from crmkpi.converted import PRESET as CONVERTED
 from crmkpi.converted import find_converted, load_converted
 from crmkpi.errors import ConfigError, DataError, ProblemGroup
 from crmkpi.kpis import Kpi, Tables
 from crmkpi.leniency import over_limit_message, share_of, share_text
 from crmkpi.money import Money, read_rates
+from crmkpi.periods import Period
 from crmkpi.schema import LoadContext, LoadedTable, check_references, eager, load_table
 from crmkpi.sources.discovery import (
     TEXT_EXTENSIONS,
@@ -42,6 +44,26 @@ from crmkpi.sources.vocabulary import unknown_reason
 
 
 @dataclass(frozen=True, slots=True)
+class Staleness:
+    """How far a table's latest date lies ``behind`` the last day a report
+    needs (``needed``), against the table's ``freshness`` limits in days."""
+
+    needed: date
+    behind: int
+    warn_after: int
+    error_after: int | None
+
+    @property
+    def expired(self) -> bool:
+        """Past ``error_after``: the KPIs that read the table are errors in ``check``."""
+        return self.error_after is not None and self.behind > self.error_after
+
+    @property
+    def stale(self) -> bool:
+        return self.behind > self.warn_after or self.expired
+
+
+@dataclass(frozen=True, slots=True)
 class InputSummary:
     table: str
     path: Path
@@ -51,11 +73,77 @@ class InputSummary:
     skipped_by_reason: dict[str, int]
     latest: date | None
     examples: tuple[ProblemGroup, ...] = ()  # the skipped rows of each kind (lenient runs)
+    staleness: Staleness | None = None  # None: no date to judge by (or not judged)
 
     @property
     def skipped_share(self) -> float:
         """Skipped rows / data rows read (0 when nothing was skipped)."""
         return share_of(self.skipped, self.rows)
+
+    @property
+    def stale(self) -> bool:
+        return self.staleness is not None and self.staleness.stale
+
+    @property
+    def expired(self) -> bool:
+        return self.staleness is not None and self.staleness.expired
+
+
+def needed_day(period: Period, as_of: date) -> date:
+    """The last day a report needs its tables to reach: the period's last
+    day, or the day before the as-of day when that is earlier (a period cut
+    short; the as-of day itself is not over)."""
+    return min(period.last_day, as_of - timedelta(days=1))
+
+
+def judge_freshness(
+    summaries: tuple[InputSummary, ...], freshness: Freshness, needed: date
+) -> tuple[InputSummary, ...]:
+    """Each table's ``staleness`` against its ``freshness`` limits (a table
+    without any date is not judged)."""
+    return tuple(
+        replace(
+            s, staleness=Staleness(needed, (needed - s.latest).days, *freshness.limits(s.table))
+        )
+        if s.latest is not None
+        else s
+        for s in summaries
+    )
+
+
+def stale_warnings(
+    summaries: tuple[InputSummary, ...], calendar: str = "gregorian"
+) -> tuple[str, ...]:
+    """A warning per group of stale tables that lie equally far behind: how
+    far (days in ``calendar``), what that does to the KPIs that read them, and the fix."""
+    groups: dict[tuple[date, Staleness, bool], list[InputSummary]] = {}
+    for s in summaries:
+        if s.staleness is not None and s.stale and s.latest is not None:
+            groups.setdefault((s.latest, s.staleness, s.expired), []).append(s)
+    return tuple(
+        _stale_warning(latest, st, tables, calendar) for (latest, st, _), tables in groups.items()
+    )
+
+
+def _stale_warning(latest: date, st: Staleness, tables: list[InputSummary], calendar: str) -> str:
+    one = len(tables) == 1
+    limit, key = (st.error_after, "error_after") if st.expired else (st.warn_after, "warn_after")
+    it, its = ("it", "its") if one else ("them", "their")
+    effect = (
+        f"the KPIs that read {it} are errors in check"
+        if st.expired
+        else f"the KPIs that read {it} may miss {its} latest rows"
+    )
+    names = ", ".join(t.table for t in tables)
+    files = ", ".join(t.path.name for t in tables)
+    setting = f"freshness.tables.{tables[0].table if one else '<table>'}.{key}"
+    days = "day" if st.behind == 1 else "days"
+    return (
+        f"{names} {'is' if one else 'are'} stale: latest date {day_label(latest, calendar)}, "
+        f"{st.behind} {days} before {day_label(st.needed, calendar)}, the last day this report needs "
+        f"(more than {key} {limit}d); {effect}: export {files} again, or set {setting} "
+        f"for a table updated less often"
+    )
 
 
 @dataclass(frozen=True, slots=True)

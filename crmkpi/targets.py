@@ -7,7 +7,7 @@ KPI is a result here, not an exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crmkpi.config import DEFAULT_CONFIG, Config
 from crmkpi.engine import KpiResult, Report
@@ -36,6 +36,7 @@ class Verdict:
     condition: str | None
     target: float | None
     pacing: Pacing | None
+    reason: str | None = None  # why an available value is an error (a stale table)
 
 
 def project(value: float | None, additive: bool, period: Period) -> float | None:
@@ -102,7 +103,17 @@ def _judge_target(
 
 
 def judge_report(report: Report) -> dict[str, Verdict]:
-    return {r.spec.id: judge(r, report.period) for r in report.kpis}
+    """Each KPI's verdict; a checked KPI that reads a table past its
+    ``freshness.error_after`` is an error, whatever its value."""
+    expired = {i.table for i in report.inputs if i.expired}
+    verdicts = {r.spec.id: judge(r, report.period) for r in report.kpis}
+    for r in report.kpis:
+        old = [t for t in r.reads if t in expired]
+        if old and verdicts[r.spec.id].status is not None:
+            tables = ", ".join(old)
+            reason = f"{tables} {'is' if len(old) == 1 else 'are'} past freshness.error_after"
+            verdicts[r.spec.id] = replace(verdicts[r.spec.id], status="error", reason=reason)
+    return verdicts
 
 
 def exit_code(verdicts: dict[str, Verdict], *, strict: bool = False) -> int:

@@ -6,7 +6,10 @@ writes ``docs/screenshots/report-desktop.png`` (1280 wide) and
 ``report-phone.png`` (390 wide) of the golden report (``tests/golden``,
 as of the last day of ``sample_data/``), each as tall as the page; and
 ``docs/screenshots/report-fa.png``, the demo report in Persian (``configs/default.yaml``
-with ``--locale fa --calendar jalali -p 1405-07``: Mehr 1405), right to left.
+with ``--locale fa --calendar jalali -p 1405-07``: Mehr 1405), right to left;
+``analyses-desktop.png`` and ``analyses-phone.png``, the breakdowns and
+sections; the terminal as SVG (``terminal.svg``, 172 columns) and as
+``terminal-80.png``, an 80-column window.
 
 Chromium is a tool of this script and of ``tests/e2e/test_browser.py``, which
 loads this file for the same helpers; the ``crmkpi`` package never needs it.
@@ -212,6 +215,23 @@ def terminal_svg(svg: Path, width: int = 172, config: Path = GOLDEN) -> None:
     console.save_svg(str(svg), title=f"crmkpi report -c {config.relative_to(ROOT)}")
 
 
+def terminal_png(browser: str, png: Path, columns: int = 80, config: Path = GOLDEN) -> None:
+    """The terminal at ``columns`` (what a narrow window shows), as a PNG: the
+    SVG picture of ``terminal_svg`` drawn by Chromium, as tall as it is."""
+    with tempfile.TemporaryDirectory(prefix="crmkpi-term-") as tmp:
+        svg = Path(tmp) / "terminal.svg"
+        terminal_svg(svg, width=columns, config=config)
+        text = svg.read_text(encoding="utf-8")
+        view_box = text.split('viewBox="', 1)[1].split('"', 1)[0].split()
+        width, height = round(float(view_box[2])), round(float(view_box[3]))
+        page = Path(tmp) / "terminal.html"
+        page.write_text(
+            f'<!DOCTYPE html><html><body style="margin:0">{text}</body></html>', encoding="utf-8"
+        )
+        screenshot(browser, page, png, width, height)
+    sys.stdout.write(f"{png.relative_to(ROOT)}: {width}×{height}\n")
+
+
 def main() -> int:
     browser = find_chromium()
     if browser is None:
@@ -226,12 +246,14 @@ def main() -> int:
         html = Path(tmp) / "analyses.html"
         _render_golden(html, ANALYSES)
         full_page(browser, html, OUT / "analyses-desktop.png", 1280)
+        full_page(browser, html, OUT / "analyses-phone.png", 390)  # whole: the tables too
         html = Path(tmp) / "report-fa.html"
         render_persian(html)
         full_page(browser, html, PERSIAN_SHOT, 1280)
     for name, config in (("terminal", GOLDEN), ("terminal-analyses", ANALYSES)):
         terminal_svg(OUT / f"{name}.svg", config=config)
         sys.stdout.write(f"docs/screenshots/{name}.svg\n")
+    terminal_png(browser, OUT / "terminal-80.png")
     return 0
 
 

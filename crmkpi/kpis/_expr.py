@@ -9,7 +9,7 @@ when ``reason`` says why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -22,6 +22,13 @@ REASON = "reason"
 # Optional column of a KPI frame: a config mistake only the data reveals
 # (an open deal's stage missing from stage_probability). The engine raises it.
 CONFIG_ERROR = "config_error"
+# Optional columns of a cohort KPI's frame (``Kpi.cohort``): the share of the
+# period's cohort still open, and how many of its outcomes have no date.
+OPEN_SHARE = "open_share"
+UNDATED = "undated"
+# Optional column of a breakdown's KPI frame: the rows each group's value
+# stands on (a ratio's denominator, a count's or a sum's rows).
+ROWS = "rows"
 
 
 def in_period(column: str | pl.Expr, p: Period) -> pl.Expr:
@@ -82,12 +89,18 @@ def summarize(frame: pl.LazyFrame, o: KpiOptions, **aggregates: pl.Expr) -> pl.L
 
 
 def finish(
-    frame: pl.LazyFrame, o: KpiOptions, value: pl.Expr, missing: str | pl.Expr
+    frame: pl.LazyFrame,
+    o: KpiOptions,
+    value: pl.Expr,
+    missing: str | pl.Expr,
+    rows: pl.Expr | None = None,
 ) -> pl.LazyFrame:
     """Select ``*by, value, reason``; a null (or NaN, or infinite) value gets
-    ``missing`` as reason (a text, or an expression when it depends on the data)."""
+    ``missing`` as reason (a text, or an expression when it depends on the data).
+    In a breakdown, ``rows`` (the rows the value stands on) is kept as ``ROWS``."""
     as_float = value.cast(pl.Float64)
     clean = pl.when(as_float.is_nan() | as_float.is_infinite()).then(None).otherwise(as_float)
+    kept = [rows.fill_null(0).cast(pl.Int64).alias(ROWS)] if rows is not None and o.by else []
     return frame.select(
         *o.by,
         clean.alias(VALUE),
@@ -96,6 +109,7 @@ def finish(
         .otherwise(None)
         .cast(pl.String)
         .alias(REASON),
+        *kept,
     )
 
 
@@ -108,15 +122,15 @@ def count(condition: pl.Expr) -> pl.Expr:
 def count_where(frame: pl.LazyFrame, o: KpiOptions, condition: pl.Expr) -> pl.LazyFrame:
     """A count: 0 over an empty set, never unavailable."""
     out = summarize(frame, o, n=count(condition))
-    return finish(out, o, pl.col("n").fill_null(0), "")
+    return finish(out, o, pl.col("n").fill_null(0), "", pl.col("n"))
 
 
 def sum_where(
     frame: pl.LazyFrame, o: KpiOptions, values: pl.Expr, condition: pl.Expr
 ) -> pl.LazyFrame:
     """A sum: 0 over an empty set, never unavailable."""
-    out = summarize(frame, o, total=values.filter(condition).sum())
-    return finish(out, o, pl.col("total").fill_null(0), "")
+    out = summarize(frame, o, total=values.filter(condition).sum(), n=count(condition))
+    return finish(out, o, pl.col("total").fill_null(0), "", pl.col("n"))
 
 
 def ratio(numerator: str, denominator: str) -> pl.Expr:
@@ -130,7 +144,7 @@ def ratio_where(
 ) -> pl.LazyFrame:
     """sum(numerator) / sum(denominator) for two Boolean or numeric expressions."""
     out = summarize(frame, o, num=numerator.sum(), den=denominator.sum())
-    return finish(out, o, ratio("num", "den"), zero)
+    return finish(out, o, ratio("num", "den"), zero, pl.col("den"))
 
 
 def statistic(values: pl.Expr, stat: Stat) -> pl.Expr:
@@ -142,8 +156,8 @@ def average_where(
     frame: pl.LazyFrame, o: KpiOptions, values: pl.Expr, condition: pl.Expr, empty: str
 ) -> pl.LazyFrame:
     """The mean (or ``o.stat``) of ``values`` over rows meeting ``condition``."""
-    out = summarize(frame, o, avg=statistic(values.filter(condition), o.stat))
-    return finish(out, o, pl.col("avg"), empty)
+    out = summarize(frame, o, avg=statistic(values.filter(condition), o.stat), n=count(condition))
+    return finish(out, o, pl.col("avg"), empty, pl.col("n"))
 
 
 def unavailable(o: KpiOptions, reason: str) -> pl.LazyFrame:
@@ -196,3 +210,56 @@ def other_table(o: KpiOptions) -> KpiOptions:
     """Options for a KPI's second table: a custom KPI's filter narrows the
     first table only (SPEC.md)."""
     return replace(o, row_filter=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What may happen to a member of a cohort (a deal won, a lead converted)
+    and the day it did; a null ``day`` is an outcome without a date."""
+
+    happened: pl.Expr
+    day: pl.Expr
+
+
+def by_cut(outcome: Outcome, o: KpiOptions) -> pl.Expr:
+    """Whether ``outcome`` counts at the equal-age cut ``o.outcomes_by``: it
+    happened on or before that day, or it has no date (then it counts as the
+    data stands, like every outcome when there is no cut)."""
+    if o.outcomes_by is None:
+        return outcome.happened.fill_null(False)
+    in_time = outcome.day.is_null() | (outcome.day <= pl.lit(o.outcomes_by))
+    return (outcome.happened & in_time).fill_null(False)
+
+
+def cohort_ratio(
+    frame: pl.LazyFrame,
+    o: KpiOptions,
+    cohort: pl.Expr,
+    success: Outcome,
+    settled: pl.Expr,
+    empty: str,
+) -> pl.LazyFrame:
+    """Of the ``cohort`` rows, the share whose ``success`` counts at the cut
+    (``by_cut``); beside the value, the share of the cohort still open (not
+    ``settled`` at the cut, ``OPEN_SHARE``) and the successes without a date
+    (``UNDATED``)."""
+    out = summarize(
+        frame,
+        o,
+        num=count(cohort & by_cut(success, o)),
+        den=count(cohort),
+        still_open=count(cohort & ~settled.fill_null(False)),
+        undated=count(cohort & success.happened.fill_null(False) & success.day.is_null()),
+    )
+    value = finish(out, o, ratio("num", "den"), empty, pl.col("den"))
+    facts = out.select(
+        ratio("still_open", "den").alias(OPEN_SHARE), pl.col("undated").alias(UNDATED)
+    )
+    return pl.concat([value, facts], how="horizontal")
+
+
+def date_or_null(frame: pl.LazyFrame, column: str) -> pl.Expr:
+    """``column`` when ``frame`` has it, else a null date (an optional column)."""
+    if column in frame.collect_schema().names():
+        return pl.col(column)
+    return pl.lit(None, dtype=pl.Date)

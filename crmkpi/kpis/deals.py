@@ -12,9 +12,13 @@ import polars as pl
 
 from crmkpi.kpis._expr import (
     CONFIG_ERROR,
+    Outcome,
     average_where,
+    by_cut,
+    cohort_ratio,
     combine,
     count_where,
+    date_or_null,
     days_between,
     deal_open_at,
     finish,
@@ -109,12 +113,19 @@ def win_rate(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
     unit="percent",
     better="higher",
     tables=_DEALS,
-    definition="Of the deals with created_at in P, the share whose status is won (as the data stands).",
+    cohort=True,
+    definition=(
+        "Of the deals with created_at in P, the share whose status is won (as the data "
+        "stands); the outcome's day is closed_at."
+    ),
 )
 def close_rate(t: Tables, p: Period, o: KpiOptions) -> pl.LazyFrame:
+    deals = t.get("deals")
+    closed_on = date_or_null(deals, "closed_at")
+    won = Outcome(pl.col("status") == "won", closed_on)
+    closed = Outcome(pl.col("status").is_in(["won", "lost"]), closed_on)
     created = in_period("created_at", p)
-    won = created & (pl.col("status") == "won")
-    return ratio_where(t.get("deals"), o, won, created, "no deals created in period")
+    return cohort_ratio(deals, o, created, won, by_cut(closed, o), "no deals created in period")
 
 
 @define(

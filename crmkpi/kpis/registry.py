@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from crmkpi.errors import ConfigError, suggest
@@ -36,12 +37,15 @@ class KpiSettings:
 class KpiOptions:
     """How one KPI is computed: ``stat`` for mean-based KPIs, ``by`` the breakdown
     columns (empty = one overall value), ``row_filter`` a custom KPI's narrowing
-    of its first table, applied after the row facts are decided."""
+    of its first table, applied after the row facts are decided.
+    ``outcomes_by`` is a cohort KPI's equal-age cut: outcomes dated after that
+    day are not counted yet (None: as the data stands)."""
 
     stat: Stat = "mean"
     by: tuple[str, ...] = ()
     settings: KpiSettings = field(default_factory=KpiSettings)
     row_filter: pl.Expr | None = field(default=None, compare=False)
+    outcomes_by: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,10 @@ class Kpi:
     that reason); ``reads`` the columns it reads only when they are there;
     ``additive`` marks flow KPIs that pacing may project; ``optional_tables``
     are read when present and used if they are. A column of either list that
-    holds values crmkpi does not know makes the KPI unavailable."""
+    holds values crmkpi does not know makes the KPI unavailable. ``cohort``
+    marks KPIs over the things created in P whose outcome comes later (a
+    deal's win, a lead's conversion): they mature, and are compared at equal
+    age (``COHORT_RULE``)."""
 
     id: str
     label: str
@@ -89,6 +96,24 @@ class Kpi:
     family: str = ""
     optional_tables: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
+    cohort: bool = False
+
+    @property
+    def described(self) -> str:
+        """The definition as docs, ``crmkpi kpis`` and reports show it: a cohort
+        KPI's with how it matures and compares (``COHORT_RULE``)."""
+        return f"{self.definition} {COHORT_RULE}" if self.cohort else self.definition
+
+
+COHORT_RULE = (
+    "Cohort KPI: the period counts outcomes as the data stands, and is maturing while 5% or "
+    "more of its cohort is still open at the as-of day. Comparisons are at equal age: a "
+    "comparison period C counts only outcomes dated on or before s_c + (as-of day − s), s and "
+    "s_c the first days of the reported period and of C; the trend's whole periods are at the "
+    "age of the latest whole one. An outcome without a date counts as the data stands."
+)
+MATURING_SHARE = 0.05
+"""A cohort KPI is maturing while at least this share of its cohort is still open."""
 
 
 REGISTRY: dict[str, Kpi] = {}
@@ -107,6 +132,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
     median: bool = False,
     optional_tables: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
+    cohort: bool = False,
 ) -> Callable[[Compute], Compute]:
     """Register the decorated function as KPI ``kpi_id``; a duplicate id fails at import."""
 
@@ -127,6 +153,7 @@ def define(  # noqa: PLR0913 - a declaration; every argument is a named field of
             family=compute.__module__.rsplit(".", 1)[-1],
             optional_tables=optional_tables,
             reads=reads,
+            cohort=cohort,
         )
         return compute
 

@@ -203,6 +203,7 @@ def breakdown_view(
         total=total,
         caption=_caption(len(shown), len(b.groups), len(folded), labels[0] if labels else "", tr),
         notes=tuple(ctx.notes.reasons),
+        remarks=tuple(b.notes.values()),
     )
     return BreakdownView(b.dimension, table, len(folded), len(b.groups))
 

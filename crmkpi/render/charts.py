@@ -15,7 +15,9 @@ from typing import Protocol
 
 
 class TrendLike(Protocol):
-    """What a sparkline needs of a point: ``render.view.TrendPoint`` fits."""
+    """What a sparkline needs of a point: ``render.view.TrendPoint`` fits. A
+    point may also have ``partial`` (true for a period cut at the as-of day)
+    and ``projected`` (its pacing projection), read when present."""
 
     @property
     def period(self) -> str: ...
@@ -33,6 +35,7 @@ class PlotPoint:
     y: float | None
     period: str
     display: str
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,11 @@ class Sparkline:
     y-axis labels); ``zero`` is the y of the value 0 when it lies inside the range.
     ``grid`` is where the horizontal grid lines start and end. ``rtl``: drawn
     mirrored (``charts_rtl``), the oldest point on the right.
+
+    A partial last period is drawn apart: ``d`` and ``area`` leave it out,
+    ``dashed`` joins the last whole point to it (a hollow dot), or, for a KPI
+    with a pacing projection, to ``projection``, the value projected to the
+    whole period.
     """
 
     width: float
@@ -60,6 +68,14 @@ class Sparkline:
     label_x: float
     grid: tuple[float, float]
     rtl: bool = False
+    dashed: str = ""
+    projection: PlotPoint | None = None
+
+    @property
+    def partial(self) -> PlotPoint | None:
+        """The partial period's point, when it has a value (the hollow dot)."""
+        last = self.points[-1] if self.points else None
+        return last if last is not None and last.partial and last.y is not None else None
 
     @property
     def empty(self) -> bool:
@@ -68,8 +84,8 @@ class Sparkline:
 
     @property
     def drawn(self) -> tuple[PlotPoint, ...]:
-        """The points with a value (the dots)."""
-        return tuple(p for p in self.points if p.y is not None)
+        """The whole periods' points with a value (the filled dots)."""
+        return tuple(p for p in self.points if p.y is not None and not p.partial)
 
 
 def text_width(text: str, size: float) -> float:
@@ -86,10 +102,11 @@ def _num(v: float) -> str:
 
 
 def _segments(points: Sequence[PlotPoint]) -> list[list[PlotPoint]]:
-    """Runs of consecutive available points: the pieces of a broken line."""
+    """Runs of consecutive available points of whole periods: the pieces of a
+    broken line (a partial period is drawn apart, ``dashes``)."""
     runs: list[list[PlotPoint]] = [[]]
     for p in points:
-        if p.y is None:
+        if p.y is None or p.partial:
             if runs[-1]:
                 runs.append([])
         else:
@@ -113,6 +130,18 @@ def paths(points: Sequence[PlotPoint], bottom: float) -> tuple[str, str]:
     runs = _segments(points)
     line = " ".join(_line(run) for run in runs)
     return line, " ".join(a for a in (_area(run, bottom) for run in runs) if a)
+
+
+def dashes(points: Sequence[PlotPoint], projection: PlotPoint | None) -> str:
+    """The dashed segment of a partial last period: from the whole period
+    before it to its projection, else to its own value; '' when there is no
+    partial point with a value or no whole point just before it."""
+    if len(points) < 2 or not points[-1].partial or points[-2].y is None:
+        return ""
+    end = projection if projection is not None else points[-1]
+    if end.y is None:
+        return ""
+    return _line([points[-2], end])
 
 
 def _extremes(points: Sequence[TrendLike]) -> tuple[int, int] | None:
@@ -141,6 +170,9 @@ def sparkline(
     """
     ends = _extremes(points)
     lo, hi = (points[ends[0]].value or 0.0, points[ends[1]].value or 0.0) if ends else (0.0, 0.0)
+    projected = _projected(points)
+    if projected is not None:  # the scale takes the projection in; the labels do not
+        lo, hi = min(lo, projected), max(hi, projected)
     gutter = 0.0
     if ends and label_size:
         gutter = max(text_width(points[i].display, label_size) for i in ends) + label_size / 2
@@ -157,11 +189,20 @@ def sparkline(
         return round(inset + (hi - v) / (hi - lo) * (height - 2 * inset), 2)
 
     placed = tuple(
-        PlotPoint(x_of(i), None if p.value is None else y_of(p.value), p.period, p.display)
+        PlotPoint(
+            x_of(i),
+            None if p.value is None else y_of(p.value),
+            p.period,
+            p.display,
+            bool(getattr(p, "partial", False)),
+        )
         for i, p in enumerate(points)
     )
     d, area = paths(placed, height)
     label_x = round(right + inset + label_size / 2, 2)
+    projection = None
+    if projected is not None:
+        projection = PlotPoint(x_of(n - 1), y_of(projected), points[-1].period, "", True)
     return Sparkline(
         width=width,
         height=height,
@@ -175,7 +216,17 @@ def sparkline(
         zero=y_of(0.0) if lo < 0 < hi else None,
         label_x=label_x,
         grid=(0, label_x - label_size / 2),
+        dashed=dashes(placed, projection),
+        projection=projection,
     )
+
+
+def _projected(points: Sequence[TrendLike]) -> float | None:
+    """The pacing projection of a partial last point (flow KPIs), if any."""
+    if not points or not getattr(points[-1], "partial", False):
+        return None
+    projected: float | None = getattr(points[-1], "projected", None)
+    return projected
 
 
 class BarLike(Protocol):
@@ -206,6 +257,7 @@ class Bar:
     text_x: float
     mid: float
     missing: bool
+    lines: tuple[str, ...] = ()  # ``label`` on two lines when it is too long for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +289,23 @@ def _shorten(text: str, room: float, size: float) -> str:
     return text if len(text) <= fits else text[: fits - 1] + "…"
 
 
+def _label_lines(text: str, room: float, size: float) -> tuple[str, ...]:
+    """``text`` on one line when it fits ``room``, else on two split between
+    words (the second cut with … if it is still too long): "Converted and
+    won a deal" / "(any time)" rather than "Converted and won a d…"."""
+    words = text.split(" ")
+    if text_width(text, size) <= room or len(words) < 2:
+        return (_shorten(text, room, size),)
+    first = words[0]
+    for n in range(1, len(words)):
+        line = " ".join(words[: n + 1])
+        if text_width(line, size) > room:
+            break
+        first = line
+    rest = text[len(first) :].strip()
+    return (_shorten(first, room, size), _shorten(rest, room, size))
+
+
 def bars(
     items: Sequence[BarLike],
     width: float,
@@ -247,7 +316,8 @@ def bars(
 ) -> Bars:
     """Bars as long as their value over the largest (a missing, zero or
     negative value draws none); category labels take at most 40% of the
-    width and are cut with … beyond that."""
+    width, on two lines when one is too short, and are cut with … beyond
+    that."""
     texts = [f"{i.display} · {i.flag}" if i.flag else i.display for i in items]
     label_room = min(max((text_width(i.label, size) for i in items), default=0), width * 0.4)
     left = round(label_room + size / 2, 2)
@@ -262,6 +332,7 @@ def bars(
         placed.append(
             Bar(
                 label=_shorten(item.label, label_room, size),
+                lines=_label_lines(item.label, label_room, size),
                 text=text,
                 flag=item.flag,
                 y=round(n * step, 2),

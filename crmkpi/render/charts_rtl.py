@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crmkpi.render.charts import Bars, Sparkline, paths
+from crmkpi.render.charts import Bars, Sparkline, dashes, paths
 from crmkpi.render.heatmap import Heatmap
 
 
@@ -31,11 +31,14 @@ def mirror_sparkline(s: Sparkline) -> Sparkline:
     points = tuple(replace(p, x=_flip(w, p.x)) for p in s.points)
     moved = dict(zip(s.points, points, strict=True))
     d, area = paths(points, s.height)
+    projection = replace(s.projection, x=_flip(w, s.projection.x)) if s.projection else None
     return replace(
         s,
         points=points,
         d=d,
         area=area,
+        dashed=dashes(points, projection),
+        projection=projection,
         low=moved[s.low] if s.low else None,
         high=moved[s.high] if s.high else None,
         label_x=_flip(w, s.label_x),

@@ -42,6 +42,8 @@ def verdict_line(r: KpiResult, v: Verdict, currency: str | None) -> str:
         details.append(target)
     if r.current.value is None:
         details.append(r.current.reason or "unavailable")
+    if v.reason:
+        details.append(v.reason)
     suffix = f" ({'; '.join(details)})" if details else ""
     return f"{(v.status or '').upper():<5} {r.label}: {value}{suffix}"
 

@@ -19,7 +19,7 @@ from crmkpi.analyses import (
 from crmkpi.engine import InputSummary, KpiResult, Report
 from crmkpi.kpis.registry import Unit
 from crmkpi.periods import Period
-from crmkpi.render.format import change, display, raw_number
+from crmkpi.render.format import change, display, raw_number, relative, stable
 from crmkpi.targets import Verdict, judge_report
 
 
@@ -50,7 +50,7 @@ def kpi_json(
     year_ago = r.comparisons.get("year_ago")
     prev_value = previous.value if previous else None
     ago_value = year_ago.value if year_ago else None
-    return {
+    out = {
         "id": r.spec.id,
         "label": r.label,
         "unit": unit,
@@ -62,15 +62,31 @@ def kpi_json(
         "change": raw_number(change(value, prev_value), unit),
         "year_ago": raw_number(ago_value, unit),
         "change_year_ago": raw_number(change(value, ago_value), unit),
+        "change_relative": relative(value, prev_value),
+        "change_year_ago_relative": relative(value, ago_value),
         "target": raw_number(verdict.target, unit),
         "status": verdict.status,
         "condition": verdict.condition,
         "pacing": _pacing_json(verdict),
         "trend": [
-            {"period": p.label, "value": raw_number(m.value, unit), "reason": m.reason}
+            {
+                "period": p.label,
+                "value": raw_number(m.value, unit),
+                "reason": m.reason,
+                "partial": p.partial,
+            }
             for p, m in zip(trend, r.trend, strict=True)
         ],
     }
+    return out | _maturity_json(r)
+
+
+def _maturity_json(r: KpiResult) -> dict[str, Any]:
+    """A cohort KPI's ``maturing`` flag and the share of its cohort still open;
+    nothing for other KPIs."""
+    if r.maturing is None:
+        return {}
+    return {"maturing": r.maturing, "open_share": r.current.open_share}
 
 
 def _values(values: dict[str, Measured], units: dict[str, Unit]) -> dict[str, Any]:
@@ -92,6 +108,7 @@ def breakdown_json(b: Breakdown, units: dict[str, Unit]) -> dict[str, Any]:
         ],
         "total": _values(b.total, units),
         "total_reasons": _reasons(b.total),
+        "notes": list(b.notes.values()),
     }
 
 
@@ -140,10 +157,28 @@ def _input_json(i: InputSummary, data_dir: Path | None) -> dict[str, Any]:
         "skipped_share": i.skipped_share,
         "skipped_by_reason": dict(i.skipped_by_reason),
         "latest": i.latest.isoformat() if i.latest else None,
+        "stale": i.stale,
     }
 
 
+def stable_tree(node: Any) -> Any:
+    """Every float in a JSON tree to 12 significant digits (``format.stable``):
+    the same files give the same bytes whatever the thread count or engine."""
+    if isinstance(node, float):
+        return stable(node)
+    if isinstance(node, dict):
+        return {k: stable_tree(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [stable_tree(v) for v in node]
+    return node
+
+
 def report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
+    """The report as JSON data, every float ``stable``."""
+    return stable_tree(_report_dict(report, data_dir))  # type: ignore[no-any-return]
+
+
+def _report_dict(report: Report, data_dir: Path | None = None) -> dict[str, Any]:
     verdicts = judge_report(report)
     units: dict[str, Unit] = {r.spec.id: r.kpi.unit for r in report.kpis}
     return {

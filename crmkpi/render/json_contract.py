@@ -71,6 +71,11 @@ JSON_KEYS: tuple[JsonKey, ...] = (
             "points: 0.0124 is +1.24 pp)."),
     JsonKey("kpis[].year_ago", ("number", "null"), "The value in `compare.year_ago`."),
     JsonKey("kpis[].change_year_ago", ("number", "null"), "value − year_ago."),
+    JsonKey("kpis[].change_relative", ("number", "null"), "change / |previous| as a fraction "
+            "(0.008 is +0.8%; for a percent KPI, of the value, not of 100 points); null when "
+            "previous is null or 0."),
+    JsonKey("kpis[].change_year_ago_relative", ("number", "null"), "change_year_ago / "
+            "|year_ago|, like `change_relative`."),
     JsonKey("kpis[].target", ("number", "null"), "The target for this period's grain, in the "
             "unit of value; null when none."),
     JsonKey("kpis[].status", ("string", "null"), "`pass`, `warn`, `fail` or `error` (unavailable); "
@@ -89,6 +94,16 @@ JSON_KEYS: tuple[JsonKey, ...] = (
     JsonKey("kpis[].trend[].period", ("string",), "The period's label."),
     JsonKey("kpis[].trend[].value", ("number", "null"), "The value then, or null."),
     JsonKey("kpis[].trend[].reason", ("string", "null"), "Why that value is null, or null."),
+    JsonKey("kpis[].trend[].partial", ("boolean",), "True for a period cut short at the as-of "
+            "day (only the last point can be): drawn apart, as it is not comparable with the "
+            "whole periods before it."),
+    JsonKey("kpis[].maturing", ("boolean",), "Only on cohort KPIs (close_rate, "
+            "lead_conversion_rate and custom KPIs based on them): true while 5% or more of the "
+            "period's cohort (deals, leads created in it) is still open, so the value will "
+            "still move; their comparisons and trend points are at equal age "
+            "([kpis.md](kpis.md))."),
+    JsonKey("kpis[].open_share", ("number", "integer", "null"), "Only on cohort KPIs: the share "
+            "of the period's cohort still open, 0 to 1; null when the cohort is empty."),
     JsonKey("breakdowns", ("object",), "By dimension (`--by`, `breakdowns:`); empty when none."),
     JsonKey("breakdowns.<dimension>", ("object",), "Every KPI within each value of the "
             "dimension (`owner`, `segment` …)."),
@@ -106,6 +121,11 @@ JSON_KEYS: tuple[JsonKey, ...] = (
     JsonKey("breakdowns.<dimension>.total.<kpi>", ("number", "null"), _GROUP_VALUES),
     JsonKey("breakdowns.<dimension>.total_reasons", ("object",), "Why total values are null."),
     JsonKey("breakdowns.<dimension>.total_reasons.<kpi>", ("string",), _GROUP_REASONS),
+    JsonKey("breakdowns.<dimension>.notes", ("array",), "What a reader must know of the "
+            "groups; empty when nothing."),
+    JsonKey("breakdowns.<dimension>.notes[]", ("string",), "One note: a KPI whose `(none)` "
+            "group (rows without the dimension) holds 10% or more of the rows its value "
+            "stands on (a ratio's denominator, a count's or a sum's rows), with the share."),
     JsonKey("sections", ("object",), "By name, the sections asked for (`sections:`); empty when none."),
     JsonKey("sections.<section>", ("object",), "`pipeline`, `funnel` or `cohorts`. Its rows key "
             "(`stages`, `steps`, `rows`) is null when the section cannot be computed."),
@@ -167,6 +187,10 @@ JSON_KEYS: tuple[JsonKey, ...] = (
             "skipped for this reason (`won deal without amount`)."),
     JsonKey("inputs.<table>.latest", ("string", "null"), "The latest date in the table (how "
             "fresh it is), ISO; null when it has none."),
+    JsonKey("inputs.<table>.stale", ("boolean",), "True when `latest` lies more than "
+            "`freshness.warn_after` before the last day the report needs (the period's last "
+            "day, or the day before the as-of day in a partial period); `warnings` then says "
+            "so. False for a table without dates."),
     JsonKey("warnings", ("array",), "What the reader should know about the inputs or the numbers."),
     JsonKey("warnings[]", ("string",), "One warning."),
 )  # fmt: skip

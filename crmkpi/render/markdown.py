@@ -17,11 +17,12 @@ from crmkpi.engine import Report
 from crmkpi.render.format import spark_text
 from crmkpi.render.i18n import messages
 from crmkpi.render.templating import render_template
-from crmkpi.render.view import KpiView, arrow, report_view, unavailable_notes
+from crmkpi.render.view import STATUS_EMOJI, KpiView, arrow, report_view, unavailable_notes
 
 
 def _spark(kpi: KpiView) -> str:
-    return spark_text([p.value for p in kpi.trend])
+    partial = bool(kpi.trend) and kpi.trend[-1].partial
+    return spark_text([p.value for p in kpi.trend], partial=partial)
 
 
 def render_markdown(report: Report, *, template: Path | None = None, top: int = 10) -> str:
@@ -29,5 +30,5 @@ def render_markdown(report: Report, *, template: Path | None = None, top: int = 
     tr = messages(report.locale)
     view = report_view(report, top=top)
     context = {"report": view, "notes": unavailable_notes(view, tr)}
-    functions = {"spark": _spark, "arrow": arrow}
+    functions = {"spark": _spark, "arrow": arrow, "status_emoji": STATUS_EMOJI.get}
     return render_template("md", context, user_template=template, functions=functions, tr=tr)

@@ -20,7 +20,9 @@ SECTION_TITLES = {"pipeline": N_("Pipeline"), "funnel": N_("Funnel"), "cohorts":
 STEP_TITLES = {
     "leads": N_("Leads created"),
     "converted": N_("Converted"),
-    "won": N_("Won a deal"),
+    # Converted leads of P whose customer won a deal at any time: not "deals
+    # won" (a KPI that counts deals closed in P), so a name of its own.
+    "won": N_("Converted and won a deal (any time)"),
 }
 BOTTLENECK = N_("bottleneck")
 

@@ -19,16 +19,22 @@ from crmkpi.kpis.registry import Unit
 from crmkpi.leniency import share_text
 from crmkpi.periods import Period
 from crmkpi.render.dates import day_text, period_title, span_text
-from crmkpi.render.format import MISSING, display, spark_text
+from crmkpi.render.format import MISSING, PARTIAL_MARK, display, spark_text
 from crmkpi.render.i18n import N_, Messages, messages
 from crmkpi.render.labels import kpi_label
 from crmkpi.render.terminal_analyses import Text, print_analyses, too_narrow
 from crmkpi.render.view import (
+    ARROWS,
     CHANGE_TITLES,
     COMPARISON_TITLES,
     ChangeView,
+    SummaryLine,
     arrow,
     change_view,
+    maturity_text,
+    partial_text,
+    summary_lines,
+    table_title,
 )
 from crmkpi.targets import Verdict, judge_report
 
@@ -43,12 +49,14 @@ def _period_text(p: Period, tr: Messages) -> str:
 
 
 def _change_cell(c: ChangeView) -> Text:
-    """``▲ +21`` coloured by whether the change is good for the KPI; no arrow
-    for no change. The value column already names the currency."""
+    """``▲ +21 (+58.3%)`` coloured by whether the change is good for the KPI;
+    ``±0``, uncoloured and with no arrow, for no change at display precision.
+    The value column already names the currency."""
     if c.delta is None:
         return Text(MISSING, style="dim")
-    pointer = "" if c.arrow == "flat" else arrow(c.arrow) + " "
-    return Text(pointer + c.delta_display, style=_STYLE[c.tone])
+    pointer = arrow(c.arrow) + " " if c.arrow else ""
+    share = f" ({c.relative_display})" if c.relative_display else ""
+    return Text(pointer + c.delta_display + share, style=_STYLE[c.tone] if c.arrow else "")
 
 
 class _Notes:
@@ -95,9 +103,10 @@ STATUS_MARK = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?"}
 
 
 def _target_cell(verdict: Verdict, unit: Unit, currency: str | None, tr: Messages) -> Text:
-    """The target, and for a paced KPI how the projection compares with it."""
+    """The target, and for a paced KPI how the projection compares with it;
+    empty without one (``—`` only ever means unavailable)."""
     if verdict.target is None:
-        return Text(MISSING if verdict.status else "", style="dim")
+        return Text("")
     text = display(verdict.target, unit, currency, tr)
     if verdict.pacing and verdict.pacing.of_target is not None:
         share = tr.number(f"{verdict.pacing.of_target:.0%}")
@@ -122,16 +131,17 @@ class _Column:
 
 
 # Which columns go first when the terminal is too narrow: the year-ago and
-# previous values before the changes against them, the trend before the target,
-# and the status last of all. KPI and value always stay.
-DROP_ORDER = (
-    N_("Year ago"),
-    N_("Previous"),
-    N_("Trend"),
-    N_("vs year ago"),
-    N_("Target"),
-    N_("Change"),
-    N_("Status"),
+# previous values before the changes against them, the trend before the
+# target, then the change. Target and Status go together: a "✗ fail" without
+# the target it fails reads as a verdict with no reason (the summary above the
+# table still names each failing KPI and why). KPI and value always stay.
+DROP_ORDER: tuple[tuple[str, ...], ...] = (
+    (N_("Year ago"),),
+    (N_("Previous"),),
+    (N_("Trend"),),
+    (N_("vs year ago"),),
+    (N_("Target"), N_("Status")),
+    (N_("Change"),),
 )
 
 
@@ -174,12 +184,32 @@ def _columns(report: Report, notes: _Notes) -> list[_Column]:
         cols.append(_column("Target", "right", targets, tr))
         cols.append(_column("Status", "left", [_status_cell(v, tr) for v in ver], tr))
     if any(len(r.trend) > 1 for r in report.kpis):
-        cols.append(_column("Trend", "left", [_trend_cell(r) for r in report.kpis], tr))
+        partial = bool(report.trend) and report.trend[-1].partial
+        cols.append(_column("Trend", "left", [_trend_cell(r, partial) for r in report.kpis], tr))
     return cols
 
 
-def _trend_cell(r: KpiResult) -> Text:
-    return Text(spark_text([m.value for m in r.trend]), style="cyan")
+def _kpi_notes(report: Report, shown: list[_Column], tr: Messages) -> list[Text]:
+    """Under the table: what the sparklines' ``†`` means, and what a reader
+    must know of a cohort KPI's value (maturing, compared at equal age)."""
+    lines = []
+    note = partial_text(report.period, tr)
+    if note and any(c.id == "Trend" for c in shown) and any(r.trend[-1:] for r in report.kpis):
+        title = period_title(report.period.label, report.period.calendar, tr)
+        lines.append(Text(f"{PARTIAL_MARK} {title} · {note}", style="dim"))
+    for r in report.kpis:
+        text = maturity_text(r, report, tr)
+        if text:
+            lines.append(Text(f"{kpi_label(r, tr)}: {text}", style="yellow"))
+    return lines
+
+
+def _trend_cell(r: KpiResult, partial: bool) -> Text:
+    """The sparkline; a partial last period's glyph dimmed and marked ``†``."""
+    text = Text(spark_text([m.value for m in r.trend], partial=partial), style="cyan")
+    if partial and len(text) > 1:
+        text.stylize("dim", len(text) - 2)
+    return text
 
 
 def _table(columns: list[_Column]) -> Table:
@@ -196,9 +226,9 @@ def _fit(columns: list[_Column], console: Console) -> tuple[Table, list[_Column]
     rather than wrapping cells; also the columns that were dropped."""
     dropped: list[_Column] = []
     unbounded = console.options.update_width(100_000)  # a table's measure is capped at the width
-    for name in (None, *DROP_ORDER):
-        gone = [c for c in columns if c.id == name]
-        columns = [c for c in columns if c.id != name]
+    for names in ((), *DROP_ORDER):
+        gone = [c for c in columns if c.id in names]
+        columns = [c for c in columns if c.id not in names]
         dropped += gone
         table = _table(columns)
         if Measurement.get(console, unbounded, table).maximum <= console.width:
@@ -217,6 +247,38 @@ def _header(report: Report, tr: Messages) -> list[Text]:
     return lines
 
 
+SUMMARY_MARK = {**STATUS_MARK, **ARROWS}
+
+
+def _summary(report: Report, tr: Messages) -> list[Text]:
+    """What changed, first (``view.summary_lines``): one line per KPI."""
+    lines = summary_lines(report, tr)
+    if not lines:
+        return []
+    out = [Text(tr("Summary"), style="bold")]
+    for line in lines:
+        text = Text()
+        text.append(SUMMARY_MARK[line.kind], style=_line_style(line))
+        text.append(Text(f" {line.label} {line.value}"))  # Text: a label's escapes shown
+        status = "" if line.mover else f"{tr(line.kind)}: "
+        text.append(Text(f" · {status}{line.detail}", style="dim"))
+        out.append(text)
+    return out
+
+
+def _print_summary(console: Console, report: Report, tr: Messages) -> None:
+    """The summary after a blank line, each line cut with … to the width."""
+    summary = _summary(report, tr)
+    if summary:
+        console.print()
+    for line in summary:
+        console.print(line, overflow="ellipsis", no_wrap=True)
+
+
+def _line_style(line: SummaryLine) -> str:
+    return _STYLE[line.tone] if line.mover else STATUS_STYLE[line.kind]
+
+
 def _footer(report: Report, tr: Messages) -> list[Text]:
     lines: list[Text] = []
     for i in report.inputs:
@@ -228,7 +290,10 @@ def _footer(report: Report, tr: Messages) -> list[Text]:
             parts.append(tr("latest {day}", day=day_text(i.latest, report.period.calendar, tr)))
         preset = f" ({i.preset})" if i.preset != "generic" else ""
         lines.append(
-            Text(f"{i.table}: {i.path.name}{preset}{tr.comma}{tr.join(parts)}", style="dim")
+            Text(
+                f"{table_title(i.table, tr)}: {i.path.name}{preset}{tr.comma}{tr.join(parts)}",
+                style="dim",
+            )
         )
     lines.extend(Text(tr("warning: {text}", text=w), style="yellow") for w in report.warnings)
     lines.extend(  # lenient runs: the first skipped row of each kind, to find in the file
@@ -270,14 +335,19 @@ def render_terminal(
     notes = _Notes(1 + len(report.comparisons), tr)
     for line in _header(report, tr):
         console.print(line)
-    table, dropped = _fit(_columns(report, notes), console)
+    _print_summary(console, report, tr)
+    columns = _columns(report, notes)
+    table, dropped = _fit(columns, console)
     console.print(table)
     if dropped:
         console.print(too_narrow(tr.join([c.header for c in dropped]), tr))
     for number, note in enumerate(notes.lines, start=1):
         console.print(Text(f"[{tr.number(number)}] {note}", style="dim"))
+    kpi_notes = _kpi_notes(report, [c for c in columns if c not in dropped], tr)
+    for line in kpi_notes:
+        console.print(line)
     print_analyses(console, report, top, tr)
-    if notes.lines or report.breakdowns or report.sections:
+    if notes.lines or kpi_notes or report.breakdowns or report.sections:
         console.print()
     for line in _footer(report, tr):
         console.print(line)

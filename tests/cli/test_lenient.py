@@ -136,6 +136,7 @@ def test_json_skipped_share(tmp_path: Path) -> None:
     assert (deals["skipped"], deals["skipped_share"]) == (5, 0.05)
     assert list(deals) == [
         "path", "preset", "rows", "skipped", "skipped_share", "skipped_by_reason", "latest",
+        "stale",
     ]  # fmt: skip
 
 

@@ -12,6 +12,13 @@ from crmkpi.cli import app
 
 runner = CliRunner()
 OCT = ["-p", "2026-10", "--as-of", "2026-11-20"]
+# The worked example's exports end before October does (freshness: 1 day).
+STALE = (
+    "{0} is stale: latest date {1}, {2} days before 2026-10-31, the last day this report "
+    "needs (more than warn_after 1d); the KPIs that read it may miss its latest rows: export "
+    "{0}.csv again, or set freshness.tables.{0}.warn_after for a table updated less often"
+)
+_BEHIND = [("customers", "2026-10-20", 11), ("deals", "2026-10-12", 19)]
 
 
 def _report(*args: str) -> object:
@@ -40,7 +47,8 @@ def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
     churn = kpis["churn_rate"]
     assert set(churn) == {
         "id", "label", "unit", "better", "value", "display", "reason", "previous", "change",
-        "year_ago", "change_year_ago", "target", "status", "condition", "pacing", "trend",
+        "year_ago", "change_year_ago", "change_relative", "change_year_ago_relative",
+        "target", "status", "condition", "pacing", "trend",
     }  # fmt: skip
     # S at Oct 1 = C1, C2 (churns on Oct 1, still in S), C4; churned of S in October: C2.
     # C3 is acquired and lost inside October, so it is not in S: 1 / 3.
@@ -56,12 +64,14 @@ def test_json_contract_keys_and_worked_values(data_dir: Path) -> None:
     assert kpis["revenue"]["value"] == 1500.0
     assert kpis["open_deals"]["value"] == 1  # D4: its expected closed_at is ignored
     # latest = D3's close on Oct 12; D4's 2026-12-01 is an expected close date, not data seen.
+    # October needs 2026-10-31: deals lie 19 days behind, customers (Oct 20) 11.
     assert doc["inputs"]["deals"] == {
         "path": "deals.csv", "preset": "generic", "rows": 4, "skipped": 0,
-        "skipped_share": 0, "skipped_by_reason": {}, "latest": "2026-10-12",
+        "skipped_share": 0, "skipped_by_reason": {}, "latest": "2026-10-12", "stale": True,
     }  # fmt: skip
     assert doc["warnings"] == [
-        "deals: ignored the closed_at of 1 open deal (an expected close date)"
+        "deals: ignored the closed_at of 1 open deal (an expected close date)",
+        *(STALE.format(table, latest, behind) for table, latest, behind in _BEHIND),
     ]
 
 
@@ -229,6 +239,7 @@ def test_configured_breakdowns_and_sections_are_computed(data_dir: Path) -> None
     result = _report("-c", str(config), *OCT, "-f", "json")
     assert json.loads(result.stdout)["warnings"] == [
         "deals: ignored the closed_at of 1 open deal (an expected close date)",
+        *(STALE.format(table, latest, behind) for table, latest, behind in _BEHIND),
     ]
 
 

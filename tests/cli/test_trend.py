@@ -43,7 +43,7 @@ def test_an_unavailable_trend_point_carries_its_reason(data_dir: Path) -> None:
     churn = _kpis(data_dir, "-p", "2026-10")["churn_rate"]
     first = churn["trend"][0]  # type: ignore[index]
     # May 2026: only C1 is a customer at May 1 and nobody churned → 0, not unavailable.
-    assert first == {"period": "2026-05", "value": 0.0, "reason": None}
+    assert first == {"period": "2026-05", "value": 0.0, "reason": None, "partial": False}
     win = _kpis(data_dir, "-p", "2026-10")["win_rate"]
     may = win["trend"][0]  # type: ignore[index]
     assert may["value"] is None

@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 
 from _hostile import PERIOD, Scene, write_rows
 
+from crmkpi.render.csv import COLUMNS
+
 ESC_OWNER = "Chen\x1b[2J\u202eWei"  # clears the screen, then shows the rest reversed
 ESC_SEGMENT = "SMB\x1b]0;pwned\x07"  # sets the terminal's title
 RAW = ("\x1b", "\x07", "\u202e")
@@ -112,4 +114,4 @@ def test_bare_carriage_return_in_csv_is_quoted(scene: Scene) -> None:
     rows = list(csv.reader(io.StringIO(outcome.stdout, newline="")))
     labels = {row[0]: row[1] for row in rows[1:]}
     assert labels == {"revenue": "Rev\renue", "won_deals": "'\rWon\\x1B"}
-    assert {len(row) for row in rows} == {12}
+    assert {len(row) for row in rows} == {len(COLUMNS)}

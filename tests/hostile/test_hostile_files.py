@@ -46,7 +46,7 @@ def test_header_only_file_is_a_valid_table_of_zero_rows(scene: Scene) -> None:
     doc = json.loads(scene.out.read_text(encoding="utf-8"))
     assert doc["inputs"]["deals"] == {
         "path": "deals.csv", "preset": "generic", "rows": 0, "skipped": 0,
-        "skipped_share": 0, "skipped_by_reason": {}, "latest": None,
+        "skipped_share": 0, "skipped_by_reason": {}, "latest": None, "stale": False,
     }  # fmt: skip
     kpis = {k["id"]: k for k in doc["kpis"]}
     assert (kpis["revenue"]["value"], kpis["won_deals"]["value"]) == (0, 0)  # empty sums are 0

@@ -31,6 +31,9 @@ AS_OF = date(2026, 11, 20)
 # The optional column of a KPI frame that carries a config error only the data
 # reveals (an open deal's stage missing from stage_probability).
 CONFIG_ERROR = "config_error"
+# The optional columns of a cohort KPI's frame: the share of its cohort still
+# open, and how many outcomes have no date.
+COHORT_FACTS = ["open_share", "undated"]
 
 
 @pytest.fixture
@@ -50,7 +53,8 @@ def kpi_frame() -> KpiFrame:
         assert not p.partial, f"{period} is cut at {AS_OF}; pick an earlier period"
         options = KpiOptions(stat=stat, settings=settings or KpiSettings())
         out = REGISTRY[kpi_id].compute(tables, p, options).collect()
-        assert out.columns in (["value", "reason"], ["value", "reason", CONFIG_ERROR])
+        plain, facts = ["value", "reason"], ["value", "reason", *COHORT_FACTS]
+        assert out.columns in (plain, [*plain, CONFIG_ERROR], *([facts] * REGISTRY[kpi_id].cohort))
         assert out.height == 1
         return out
 

@@ -142,6 +142,8 @@ def config_text(folder: Path, crm: Crm, sources: dict[str, dict[str, Any]]) -> s
         "compare": ["previous"],
         "trend": 3,
         "sections": list(SECTIONS),
+        # The fixtures end before some periods do; freshness is tested in tests/cli.
+        "freshness": {"warn_after": "3650d", "tables": {"spend": {"warn_after": "3650d"}}},
         **crm.config,
     }
     if sources:

@@ -247,7 +247,7 @@ def test_funnel_rates_are_percents(report: Report) -> None:
     assert rows == [
         ("Leads created", "250", "", "100.00%"),
         ("Converted", "70", "28.00%", "28.00%"),
-        ("Won a deal", "41", "58.57%", "16.40%"),
+        ("Converted and won a deal (any time)", "41", "58.57%", "16.40%"),
     ]
     assert s.notes == ("leads converted in the period count once",)
 
@@ -336,8 +336,8 @@ def test_terminal_tables_fit_and_never_wrap(report: Report, width: int) -> None:
     assert len(rows) == 4
     # 17 KPIs fit neither width: columns go from the right, and the reader is told.
     header = re.split(r"\s{2,}", next(line for line in seg if "Segment" in line).strip())
-    assert header[:3] == ["Segment", "New customers", "Active customers"]
-    assert len(header) == (4 if width == 80 else 10)
+    assert header[:3] == ["Segment", "Revenue", "New customers"]
+    assert len(header) == (5 if width == 80 else 10)
     assert f"too narrow for {17 - len(header) + 1} columns" in " ".join(" ".join(seg).split())
     assert not any("too narrow" in line for line in owner)
     pipeline = _block(text, "Pipeline", "Funnel")

@@ -113,6 +113,31 @@ def test_bars_geometry() -> None:
     assert b.bottom == 40  # 3 × 14 - 4 / 2
 
 
+def test_a_long_bar_label_takes_two_lines(report: Report) -> None:
+    # size 10, 6 a character: labels get 40% of 200 = 80, 13 characters.
+    # "Won a deal (any time)" is 120 wide: "Won a deal" (60) then "(any time)"
+    # (60); "Won a deal (any" would be 90. A short label keeps one line, and
+    # one word too long for the room is cut with ….
+    items = [
+        BarItem("Won a deal (any time)", 10, "10"),
+        BarItem("Lost", 5, "5"),
+        BarItem("Unqualifiedleads", 1, "1"),
+    ]
+    b = bars(items, 200, size=10, bar_height=10, gap=4)
+    assert b.left == 85  # 80 + 5
+    assert [bar.lines for bar in b.bars] == [
+        ("Won a deal", "(any time)"),
+        ("Lost",),
+        ("Unqualifiedl…",),
+    ]
+    # The funnel's last step, in a 400-wide chart at 12 (7.2 a character):
+    # 160 for labels, 22 characters, so its 35 go on two lines, right-aligned
+    # at 166 - 6.
+    page = render_html(report)
+    assert '<tspan x="160.0" dy="-0.6em">Converted and won a</tspan>' in page
+    assert '<tspan x="160.0" dy="1.2em">deal (any time)</tspan>' in page
+
+
 def test_heatmap_geometry() -> None:
     rows = [
         HeatRow("2026-09", "10", (Cell("100%", 1.0), Cell("50%", 0.5))),

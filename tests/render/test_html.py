@@ -83,7 +83,8 @@ def _element_references(el: HtmlElement) -> list[str]:
         found.append(f"<style> {el.text_content()!r}")
     for name, value in el.attrib.items():
         attr = name.lower().rsplit("}", 1)[-1]
-        if attr in _URL_ATTRS or name.lower() in _URL_ATTRS:
+        in_page = attr == "href" and value.startswith("#")  # a link to a part of the page
+        if (attr in _URL_ATTRS or name.lower() in _URL_ATTRS) and not in_page:
             found.append(f"{tag} {name}={value!r}")
         if attr.startswith("on"):
             found.append(f"{tag} {name} (event handler)")
@@ -220,7 +221,7 @@ def test_change_arrows_are_toned_by_better(golden: tuple[ReportView, str]) -> No
     assert [r.get("class") for r in rows] == [f"tone-{c.tone}" for c in churn.changes]
     # churn went up and lower is better: bad, and said in words for screen readers.
     assert (churn.changes[0].arrow, churn.changes[0].tone) == ("up", "bad")
-    assert "▲ +1.24 pp (worse)" in _text(rows[0])
+    assert "▲ +1.24 pp +58.8% (worse)" in _text(rows[0])
 
 
 def test_definition_target_rules_and_pacing(data_dir: Path) -> None:
@@ -242,8 +243,9 @@ def test_header_periods_and_freshness(data_dir: Path) -> None:
     assert "Compared with Previous 2026-09 · Year ago 2025-10" in header
     assert "As of 2026-10-20" in header
     fresh = [_text(li) for li in doc.xpath('//ul[@class="fresh"]/li')][1:]
-    # The partial period ends on 2026-10-20: deals were last seen before that.
-    assert fresh == ["customers 2026-10-20", "deals 2026-10-12 before period end"]
+    # The partial period needs 2026-10-19 (the as-of day is not over): deals,
+    # last seen on 2026-10-12, are 7 days behind, more than the 1 day allowed.
+    assert fresh == ["customers 2026-10-20", "deals 2026-10-12 stale"]
 
 
 def test_footer_inputs_skipped_rows_and_warnings(data_dir: Path) -> None:

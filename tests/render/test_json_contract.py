@@ -28,12 +28,13 @@ title: Every key
 currency: USD
 compare: [previous, year_ago]
 trend: 3
-breakdowns: [owner]
+breakdowns: [owner, segment]     # by segment, (none) holds many deals: a note
 sections: [pipeline, funnel, cohorts]
 kpis:
   - revenue: {target: 1200000}
   - win_rate: {fail: "< 20%"}
   - new_customers
+  - close_rate                    # a cohort KPI: maturing and open_share
   - weighted_pipeline_value       # no stage_probability: null, with its reason
 """
 # A won deal without an amount: skipped under --lenient, and counted by reason.

@@ -26,7 +26,12 @@ def _report(*args: str) -> str:
 
 @pytest.mark.parametrize(
     ("config", "golden"),
-    [("crmkpi.yaml", "report.md"), ("crmkpi.yaml", "report.csv"), ("analyses.yaml", "analyses.md")],
+    [
+        ("crmkpi.yaml", "report.md"),
+        ("crmkpi.yaml", "report.csv"),
+        ("analyses.yaml", "analyses.md"),
+        ("analyses.yaml", "analyses.csv"),  # breakdown and section rows
+    ],
 )
 def test_golden_report_is_unchanged(config: str, golden: str) -> None:
     """If this fails after a deliberate change: run `make golden` and review the diff."""

@@ -48,9 +48,10 @@ def test_narrow_terminals_drop_columns_in_order_and_never_wrap(golden: Report, w
     table = [line for line in text.splitlines() if line.startswith(" ")]
     assert all(len(line) <= width for line in table)
     shown = _header(text)
-    dropped = [h for h in DROP_ORDER if h not in shown]
+    order = [h for group in DROP_ORDER for h in group]
+    dropped = [h for h in order if h not in shown]
     # Whatever was dropped is a prefix of DROP_ORDER, and the reader is told.
-    assert dropped == list(DROP_ORDER[: len(dropped)])
+    assert dropped == order[: len(dropped)]
     if dropped:
         assert f"too narrow for {', '.join(dropped)}" in " ".join(text.split())
     # Each KPI stays on one line: no cell wrapped onto a second row.
@@ -60,10 +61,18 @@ def test_narrow_terminals_drop_columns_in_order_and_never_wrap(golden: Report, w
     assert shown[:2] == ["KPI", "Value"]
 
 
-def test_narrow_terminal_keeps_status_longer_than_the_values(golden: Report) -> None:
-    shown = _header(render_terminal(golden, width=90))
-    assert "Status" in shown
-    assert "Year ago" not in shown
+@pytest.mark.parametrize("width", range(60, 200, 4))
+def test_target_and_status_are_dropped_together(golden: Report, width: int) -> None:
+    """A "✗ fail" without the target it misses reads as a verdict with no reason."""
+    shown = _header(render_terminal(golden, width=width))
+    assert ("Target" in shown) == ("Status" in shown)
+
+
+def test_at_80_columns_the_change_stays_and_the_summary_says_what_fails(golden: Report) -> None:
+    text = render_terminal(golden, width=80)
+    assert _header(text) == ["KPI", "Value", "Change"]
+    assert "✗ Revenue USD 1,160,932.60 · fail: target USD 1,200,000.00" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
 
 
 def test_colour_only_when_asked(golden: Report) -> None:
