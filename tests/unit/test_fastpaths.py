@@ -10,9 +10,11 @@ parser. Two kinds of test: the common shapes never reach the general parser
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
 import polars as pl
 import pytest
@@ -279,8 +281,25 @@ _FORMATS = st.sampled_from(
         ("%d/%m/%Y", "%m/%d/%Y"),  # both orders: the first that reads a cell wins
         ("%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M %p"),  # ISO's own shape declared
         ("%m/%d/%Y %I:%M %p", "%m/%d/%Y"),
+        ("%Y-%d-%m", "%Y-%d-%m %H:%M"),  # ISO-looking, another day: ISO wins
     ]
 )
+# Cells at the edges, in every column: offsets no clock has, fractions, DST
+# gaps and folds (New York, Berlin, Tehran in 2021), years outside the range,
+# polars' lenient digits, whitespace a declared format would skip, and cells
+# two declared formats read differently.
+_DATE_EDGES = [
+    *(f"2026-10-05T09:00:00{z}" for z in ("+14:01", "-14:30", "+99:99", "+03:60", "+14:00")),
+    *("2026-10-05T09:00:00.123-12:00", "2026-10-05T09:00:00.000Z", "2026-10-05T09:00:00,5Z"),
+    *("2026-10-05T09:00:00 Z", "2026-03-08 02:30:00", "2026-03-08 02:30", "2026-11-01 01:30"),
+    *("2026-03-29T02:30:00", "2026-10-25 02:30", "2021-03-22 00:30", "2021-09-21T23:30"),
+    *("1899-12-31 23:59", "2201-01-01T00:00:00", "0001-01-01 00:00", "9999-12-31T23:59:59Z"),
+    *("+2026-10-05T09:00:00", "2026-1-05 09:00", "2026-10-05", "2026-10-05 24:00"),
+    *("05/10/2026", "10/05/2026 9:00 AM", "10/05/2026, 9:00 PM", " 10/05/2026 9:00 AM"),
+    *("10/05/2026 9:00 AM ", "10/05/2026 13:00 PM", "05-10-2026 20:52", " 05-10-2026 20:52"),
+    *("03/08/2026 2:30 AM", "11/01/2026 1:30 AM", "2026-13-05", "2026-10-05T09:00:00z"),
+    *("2026-10-05t09:00:00", "2026-10-05T09:00:00+0330", "2026-10-05 09:00:00.5"),
+]
 _ZONES = st.sampled_from(
     ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tehran", "America/St_Johns"]
 )
@@ -300,7 +319,7 @@ def test_every_date_shape_reads_a_cell_as_the_general_parser_does(
     is the general parser's (``_any_date`` for a date column, else
     ``_any_datetime``)."""
     rules = _rules(zone, report, formats)
-    frame = pl.DataFrame({"t": column}, schema={"t": pl.String})
+    frame = pl.DataFrame({"t": [*column, *_DATE_EDGES]}, schema={"t": pl.String})
     general = _any_date(pl.col("t"), rules) if day else _any_datetime(pl.col("t"), rules)
     for shape in _shapes(rules, day=day):
         both = frame.select(shape(pl.col("t")).alias("fast"), general.alias("general"))
@@ -315,7 +334,7 @@ def test_dates_and_datetimes_with_shapes_equal_the_general_parser(
 ) -> None:
     """The whole of it: shapes chosen on a sample, the rest to the general parser."""
     rules = _rules(zone, report, formats)
-    frame = pl.DataFrame({"t": column * 3}, schema={"t": pl.String})
+    frame = pl.DataFrame({"t": [*_DATE_EDGES, *column * 3]}, schema={"t": pl.String})
     got = frame.select(
         parse_datetime(pl.col("t"), rules).alias("datetime"),
         parse_date(pl.col("t"), rules).alias("date"),
@@ -472,6 +491,23 @@ _AMOUNT_CELLS = st.lists(
 )
 
 
+# Cells at the edges, in every column: groups not of three, two currencies,
+# words that are no currency, signs, whitespace outside.
+_AMOUNT_EDGES = [
+    *("1,23", "1,2345.6", "$1,234.50 USD", "5 mln", "mln 5", "$-5", "-$5", "€1.234,50"),
+    *("1.234,50 €", "1 234,50 EUR", "USD 1,200.00", "US$5", "5 USD ", " $5", "10 TSD", "abc5"),
+    *("1,234,567.5 IRT", "$ 5", "5$", "EUR5,5", "€ 1.234", "1.234 €", "1٬234 ریال"),
+]
+
+
+@contextmanager
+def every_affix() -> Iterator[None]:
+    """Every currency sign or code in a sample makes a shape, not only the
+    most common few: each must be right."""
+    with patch.object(cells, "_MOST_AFFIXES", 1000):
+        yield
+
+
 @settings(max_examples=300, deadline=None)
 @given(_AMOUNT_CELLS, st.sampled_from([".", ","]), st.sampled_from(["gregorian", "jalali"]))
 def test_every_amount_shape_reads_a_cell_as_the_general_parser_does(
@@ -481,9 +517,11 @@ def test_every_amount_shape_reads_a_cell_as_the_general_parser_does(
     general parser's value where they give one: a currency word that is no
     currency (``mln``, ``TSD``) or two of them make no shape."""
     rules = CellRules(decimal=decimal, calendar=calendar)
-    frame = pl.DataFrame({"t": column}, schema={"t": pl.String})
+    frame = pl.DataFrame({"t": [*column, *_AMOUNT_EDGES]}, schema={"t": pl.String})
     general = _any_amount(pl.col("t"), rules).alias("general")
-    for shape in _amount_shapes(frame["t"].drop_nulls(), rules):
+    with every_affix():
+        shapes = _amount_shapes(frame["t"].drop_nulls(), rules)
+    for shape in shapes:
         both = frame.select(shape(pl.col("t")).alias("fast"), general)
         read = both.filter(pl.col("fast").is_not_null())
         assert read["fast"].to_list() == read["general"].to_list()
@@ -523,8 +561,9 @@ def test_a_shape_reads_only_cells_that_are_their_own_cleaned_text(
     formats skip leading spaces, so a declared format's shape must refuse
     them, or ``" 10/05/2026"`` would keep its space as its text."""
     parser = _RAW_PARSERS[kind]()
-    frame = pl.DataFrame({"t": column}, schema={"t": pl.String})
-    both = frame.select(cleaned_and_parsed(pl.col("t"), parser).alias("s")).unnest("s")
+    frame = pl.DataFrame({"t": [*column, *_AMOUNT_EDGES, *_DATE_EDGES]}, schema={"t": pl.String})
+    with every_affix():
+        both = frame.select(cleaned_and_parsed(pl.col("t"), parser).alias("s")).unnest("s")
     cleaned = frame.select(clean_text("t").alias("text"))
     assert both["text"].to_list() == cleaned["text"].to_list()
     expected = cleaned.select(parser(pl.col("text")).alias("value"))["value"]
