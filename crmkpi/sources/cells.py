@@ -15,7 +15,7 @@ from functools import partial
 import polars as pl
 
 from crmkpi.currencies import CODES, SIGNS
-from crmkpi.sources.fallback import Parser, Shape, always, each_distinct
+from crmkpi.sources.fallback import Parser, Shape, always, each_distinct, read_cells
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
     INVISIBLE_MARKS,
@@ -409,7 +409,7 @@ def _amount_shapes(sample: pl.Series, rules: CellRules) -> list[Shape]:
     ]
     shapes.extend(
         partial(_affixed, prefix=prefix, suffix=suffix, rules=rules)
-        for prefix, suffix in _affixes(sample, rules)
+        for prefix, suffix, _ in _affixes(sample, rules)
     )
     if rules.persian:
         shapes.extend(partial(_converted, shape=shape) for shape in list(shapes))
@@ -426,30 +426,31 @@ def _converted(text: pl.Expr, shape: Shape) -> pl.Expr:
     return shape(to_ascii_digits(text))
 
 
-def _affixes(sample: pl.Series, rules: CellRules) -> list[tuple[str, str]]:
-    """The (prefix, suffix) pairs beside the numbers of ``sample``, most
-    common first: one of the two empty, the other naming a currency (as
-    ``_amount_parts`` reads it), neither with whitespace outside."""
+def _affixes(sample: pl.Series, rules: CellRules) -> list[tuple[str, str, str]]:
+    """The (prefix, suffix, currency) beside the numbers of ``sample``, most
+    common first: one of prefix and suffix empty, the other naming the
+    currency (as ``_amount_parts`` reads it), neither with whitespace outside."""
     text = to_ascii_digits(pl.col(_BARE)) if rules.persian else pl.col(_BARE)
+    prefix, suffix = pl.col("prefix"), pl.col("suffix")
     found = sample.to_frame(_BARE).select(
         text.str.extract(_PREFIX, 1).fill_null("").alias("prefix"),
         text.str.extract(_SUFFIX, 1).fill_null("").alias("suffix"),
     )
-    prefix, suffix = pl.col("prefix"), pl.col("suffix")
-    token = pl.concat_str(prefix, suffix).str.strip_chars()
-    one = (prefix == "") != (suffix == "")
+    found = found.with_columns(
+        _currency_of(pl.concat_str(prefix, suffix).str.strip_chars()).alias(_NAMED)
+    )
     kept = found.filter(
-        one
-        & _currency_of(token).is_not_null()
+        ((prefix == "") != (suffix == ""))
+        & pl.col(_NAMED).is_not_null()
         & ~prefix.str.contains(r"^\s")
         & ~suffix.str.contains(r"\s$")
     )
     common = (
-        kept.group_by("prefix", "suffix")
+        kept.group_by("prefix", "suffix", _NAMED)
         .len()
         .sort("len", "prefix", "suffix", descending=[True, False, False])
     )
-    return list(common.head(_MOST_AFFIXES).select("prefix", "suffix").iter_rows())
+    return list(common.head(_MOST_AFFIXES).select("prefix", "suffix", _NAMED).iter_rows())
 
 
 _MOST_AFFIXES = 2
@@ -526,10 +527,10 @@ def _amount_parts(cells: pl.Series, rules: CellRules) -> pl.DataFrame:
     )
 
 
-def _named(rules: CellRules) -> pl.Expr:
+def _named(cells: pl.Expr, rules: CellRules) -> pl.Expr:
     """``_amount_parts``' ``named`` of a cell with a number in it, in two
     regex passes (what stands before the number, or after it)."""
-    text = to_ascii_digits(pl.col(_BARE)) if rules.persian else pl.col(_BARE)
+    text = to_ascii_digits(cells) if rules.persian else cells
     before = text.str.extract(r"^[+-]?([^0-9.,+\-]*)", 1).str.strip_chars().replace("", None)
     after = text.str.extract(r"([^0-9.,]*)$", 1).str.strip_chars().replace("", None)
     return _currency_of(pl.coalesce(before, after))
@@ -547,17 +548,47 @@ def amount_currency(text: pl.Expr, rules: CellRules) -> pl.Expr:
     """The currency an amount cell names (``EUR 5``: EUR, ``5 ریال``: IRR,
     ``$5``: ``$``, shared by the dollars), or null: no sign, word or code.
     Only cells with a letter or a sign are split (plain numbers are nearly
-    every cell), vectorised: no Python per cell."""
+    every cell), vectorised: no Python per cell; a column whose cells are
+    written alike (``$1,234.50``) is read by that shape (``_currency_shapes``)."""
 
     def run(cells: pl.Series) -> pl.Series:
         found = pl.Series(cells.name, [None] * cells.len(), dtype=pl.String)
         maybe = cells.str.contains(_MAYBE_TOKEN).fill_null(False)
         if not maybe.any():
             return found
-        named = cells.filter(maybe).to_frame(_BARE).select(_named(rules))
-        return found.scatter(maybe.arg_true(), named.to_series())
+        shapes = partial(_currency_shapes, rules=rules)
+        named = read_cells(cells.filter(maybe), shapes, partial(_named, rules=rules), pl.String())
+        return found.scatter(maybe.arg_true(), named)
 
     return text.map_batches(run, return_dtype=pl.String, is_elementwise=True)
+
+
+def _currency_shapes(sample: pl.Series, rules: CellRules) -> list[Shape]:
+    """The currencies of cells written as the sample's are: a prefix then
+    a digit, or a digit then a suffix (``_named``'s reading of them)."""
+    return [
+        partial(_names, prefix=prefix, suffix=suffix, currency=currency, rules=rules)
+        for prefix, suffix, currency in _affixes(sample, rules)
+    ]
+
+
+def _names(text: pl.Expr, prefix: str, suffix: str, currency: str, rules: CellRules) -> pl.Expr:
+    """``currency`` for a cell that starts with a digit and ends with a digit
+    and ``suffix``, or starts with ``prefix`` and a digit (no other text can
+    stand where ``_named`` looks); a Jalali source's digits as written."""
+    digit = PERSIAN_DIGIT if rules.persian else "[0-9]"
+    if prefix:
+        read = text.str.starts_with(prefix) & text.str.strip_prefix(prefix).str.contains(
+            f"^{digit}"
+        )
+    else:
+        number = text.str.strip_suffix(suffix)
+        read = text.str.ends_with(suffix) & number.str.contains(f"^{digit}(.*{digit})?$")
+    return pl.when(read).then(pl.lit(currency))
+
+
+# A digit as a Jalali source writes it: ASCII, Persian or Arabic-Indic.
+PERSIAN_DIGIT = "[0-9\u06f0-\u06f9\u0660-\u0669]"
 
 
 def parse_integer(text: pl.Expr) -> pl.Expr:

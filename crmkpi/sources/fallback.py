@@ -101,11 +101,16 @@ def with_fallback(text: pl.Expr, shapes: Shapes, full: Shape, dtype: pl.DataType
     test checks this for every shape."""
 
     def run(cells: pl.Series) -> pl.Series:
-        return _fast_then_full(cells, shapes, full, dtype, clean=False)[1]
+        return read_cells(cells, shapes, full, dtype)
 
     # Each cell's value depends on that cell alone: the streaming engine may
     # pass batches (1M customers: 1.74 -> 1.65 GB peak).
     return text.map_batches(run, return_dtype=dtype, is_elementwise=True)
+
+
+def read_cells(cells: pl.Series, shapes: Shapes, full: Shape, dtype: pl.DataType) -> pl.Series:
+    """``with_fallback`` on a Series (inside another ``map_batches``)."""
+    return _fast_then_full(cells, shapes, full, dtype, clean=False)[1]
 
 
 def _shaped(cells: pl.Series, shapes: Shapes, dtype: pl.DataType) -> pl.Series:

@@ -31,7 +31,10 @@ from crmkpi.sources.cells import (
     _any_datetime,
     _any_jalali_date,
     _any_jalali_datetime,
+    _currency_shapes,
+    _named,
     _shapes,
+    amount_currency,
     amount_parser,
     date_parser,
     datetime_parser,
@@ -202,6 +205,26 @@ def test_a_column_mixing_shapes_takes_a_round_for_each(monkeypatch: pytest.Monke
     # 09:00 in Berlin (CEST) is 07:00 UTC.
     assert values == [utc(2026, 10, 5, 7)] * 501 + [None, None, None]
     assert used == ["_any_datetime"]  # once, for the three cells of no shape
+
+
+@pytest.mark.parametrize(
+    ("cell", "rules", "currency"),
+    [
+        ("${},234.50", CellRules(), "$"),
+        ("USD {},200.00", CellRules(), "USD"),
+        ("{}.234,50 €", CellRules(decimal=","), "EUR"),
+        ("{}234500 ریال", CellRules(calendar="jalali"), "IRR"),
+        ("{}\u066c234 تومان", CellRules(calendar="jalali"), "IRT"),
+    ],
+)
+def test_the_currency_of_common_shapes_never_reaches_the_general_parser(
+    monkeypatch: pytest.MonkeyPatch, cell: str, rules: CellRules, currency: str
+) -> None:
+    used = spy(monkeypatch, "_named")
+    column = [cell.format(n).translate(PERSIAN if rules.persian else {}) for n in range(1, 10)]
+    named = run([*column, "1234.50", None], lambda e: amount_currency(e, rules))
+    assert named.to_list() == [currency] * 9 + [None, None]
+    assert used == []
 
 
 # --- no shape ever gives a value the general parser would not ----------------
@@ -527,6 +550,27 @@ def test_every_amount_shape_reads_a_cell_as_the_general_parser_does(
         assert read["fast"].to_list() == read["general"].to_list()
     got = frame.select(parse_amount(pl.col("t"), rules)).to_series()
     assert got.to_list() == frame.select(general).to_series().to_list()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_AMOUNT_CELLS, st.sampled_from([".", ","]), st.sampled_from(["gregorian", "jalali"]))
+def test_every_currency_shape_names_what_the_general_parser_names(
+    column: list[str | None], decimal: str, calendar: str
+) -> None:
+    rules = CellRules(decimal=decimal, calendar=calendar)
+    frame = pl.DataFrame({"t": [*column, *_AMOUNT_EDGES]}, schema={"t": pl.String})
+    general = _named(pl.col("t"), rules).alias("general")
+    with every_affix():
+        shapes = _currency_shapes(frame["t"].drop_nulls(), rules)
+    for shape in shapes:
+        both = frame.select(shape(pl.col("t")).alias("fast"), general)
+        read = both.filter(pl.col("fast").is_not_null())
+        assert read["fast"].to_list() == read["general"].to_list()
+    got = frame.select(amount_currency(pl.col("t"), rules)).to_series()
+    # Only cells with a sign or a letter may name a currency (amount_currency).
+    maybe = pl.col("t").str.contains(cells._MAYBE_TOKEN)
+    want = frame.select(pl.when(maybe).then(_named(pl.col("t"), rules))).to_series()
+    assert got.to_list() == want.to_list()
 
 
 _RAW_PARSERS: dict[str, Callable[[], Parser]] = {
