@@ -15,7 +15,7 @@ from functools import partial
 import polars as pl
 
 from crmkpi.currencies import CODES, SIGNS
-from crmkpi.sources.fallback import Parser, Shape, always, each_distinct, read_cells
+from crmkpi.sources.fallback import Parser, Shape, always, cells_reader, each_distinct
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
     INVISIBLE_MARKS,
@@ -551,14 +551,15 @@ def amount_currency(text: pl.Expr, rules: CellRules) -> pl.Expr:
     every cell), vectorised: no Python per cell; a column whose cells are
     written alike (``$1,234.50``) is read by that shape (``_currency_shapes``)."""
 
+    shapes = partial(_currency_shapes, rules=rules)
+    read = cells_reader(shapes, partial(_named, rules=rules), pl.String())
+
     def run(cells: pl.Series) -> pl.Series:
         found = pl.Series(cells.name, [None] * cells.len(), dtype=pl.String)
         maybe = cells.str.contains(_MAYBE_TOKEN).fill_null(False)
         if not maybe.any():
             return found
-        shapes = partial(_currency_shapes, rules=rules)
-        named = read_cells(cells.filter(maybe), shapes, partial(_named, rules=rules), pl.String())
-        return found.scatter(maybe.arg_true(), named)
+        return found.scatter(maybe.arg_true(), read(cells.filter(maybe)))
 
     return text.map_batches(run, return_dtype=pl.String, is_elementwise=True)
 

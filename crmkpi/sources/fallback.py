@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -99,44 +99,77 @@ def with_fallback(text: pl.Expr, shapes: Shapes, full: Shape, dtype: pl.DataType
     none. Which shape a column has is decided on a sample (``_shaped``).
     Correct only when no shape gives a value ``full`` would not: a property
     test checks this for every shape."""
-
-    def run(cells: pl.Series) -> pl.Series:
-        return read_cells(cells, shapes, full, dtype)
-
+    read = cells_reader(shapes, full, dtype)
     # Each cell's value depends on that cell alone: the streaming engine may
     # pass batches (1M customers: 1.74 -> 1.65 GB peak).
-    return text.map_batches(run, return_dtype=dtype, is_elementwise=True)
+    return text.map_batches(read, return_dtype=dtype, is_elementwise=True)
 
 
-def read_cells(cells: pl.Series, shapes: Shapes, full: Shape, dtype: pl.DataType) -> pl.Series:
-    """``with_fallback`` on a Series (inside another ``map_batches``)."""
-    return _fast_then_full(cells, shapes, full, dtype, clean=False)[1]
+def cells_reader(
+    shapes: Shapes, full: Shape, dtype: pl.DataType
+) -> Callable[[pl.Series], pl.Series]:
+    """``with_fallback`` as a function of Series (for another ``map_batches``),
+    one per column: its batches share the shapes chosen (``_Chosen``)."""
+    chosen = _Chosen()
+    return lambda cells: _fast_then_full(cells, shapes, full, dtype, chosen, clean=False)[1]
 
 
-def _shaped(cells: pl.Series, shapes: Shapes, dtype: pl.DataType) -> pl.Series:
+@dataclass(slots=True)
+class _Chosen:
+    """The shapes a column's earlier batches chose, in order, and whether a
+    sample of the cells they left had none (``done``). polars passes a
+    column in batches (a CSV's chunks: a dozen for 400k rows), and choosing
+    again in each cost more than the parse (2 ms a batch). A column whose
+    later batches are written otherwise still reads right: the general
+    parser takes what the shapes leave."""
+
+    shapes: list[Shape] = field(default_factory=list)
+    done: bool = False
+
+
+def _shaped(cells: pl.Series, shapes: Shapes, dtype: pl.DataType, chosen: _Chosen) -> pl.Series:
     """Each cell's value in the shape it is written in, or null.
 
-    A round samples the cells no shape has read yet, tries every candidate
-    on the sample (a hundred cells: microseconds), and runs the one that
-    reads most of it on those cells; a column written one way takes one
-    round, a column with no known shape (or cells of none) no pass at all."""
-    value = pl.repeat(None, cells.len(), dtype=dtype, eager=True)
+    A round runs a shape on the cells no shape has read yet: the one an
+    earlier batch chose for that round, else the candidate that reads most
+    of a sample of those cells (a hundred: a millisecond). A column written
+    one way takes one round, a column with no known shape no pass at all."""
+    value: pl.Series | None = None
     left = cells.is_not_null()
-    for first in itertools.chain([True], itertools.repeat(False, _ROUNDS - 1)):
+    for round_ in range(_ROUNDS):
         where = left.arg_true()
         if where.is_empty():
             break
-        sample = cells.gather(where.gather_every(max(1, where.len() // _SAMPLE)))
-        best = _best_shape(sample, shapes(sample))
+        best = _next_shape(cells, where, shapes, chosen, round_)
         if best is None:
             break
-        if first:  # every cell, without copying those left
+        if value is None:  # every cell, without copying those left
             value = cells.to_frame("cell").select(best(pl.col("cell"))).to_series()
         else:
             read = cells.filter(left).to_frame("cell").select(best(pl.col("cell")))
             value = value.scatter(where, read.to_series())
         left = left & value.is_null()
+    if value is None:
+        return pl.repeat(None, cells.len(), dtype=dtype, eager=True).alias(cells.name)
     return value.alias(cells.name)
+
+
+def _next_shape(
+    cells: pl.Series, where: pl.Series, shapes: Shapes, chosen: _Chosen, round_: int
+) -> Shape | None:
+    """The shape for ``round_`` on the cells at ``where``: an earlier batch's
+    choice, else the best on a sample of them (recorded for later batches)."""
+    if round_ < len(chosen.shapes):
+        return chosen.shapes[round_]
+    if chosen.done:
+        return None
+    sample = cells.gather(where.gather_every(max(1, where.len() // _SAMPLE)))
+    best = _best_shape(sample, shapes(sample))
+    if best is None:
+        chosen.done = True
+    else:
+        chosen.shapes.append(best)
+    return best
 
 
 def _best_shape(sample: pl.Series, shapes: Sequence[Shape]) -> Shape | None:
@@ -152,12 +185,17 @@ def _best_shape(sample: pl.Series, shapes: Sequence[Shape]) -> Shape | None:
 
 
 def _fast_then_full(
-    cells: pl.Series, shapes: Shapes, full: Shape, dtype: pl.DataType, clean: bool
+    cells: pl.Series,
+    shapes: Shapes,
+    full: Shape,
+    dtype: pl.DataType,
+    chosen: _Chosen,
+    clean: bool,
 ) -> tuple[pl.Series, pl.Series]:
     """(text, value) of ``cells``: the shapes' values, ``full`` on the cells
     they leave null, after ``clean_text`` when ``clean`` (the text is then the
     cleaned cells; a shape's cells are their own cleaned text)."""
-    value = _shaped(cells, shapes, dtype)
+    value = _shaped(cells, shapes, dtype, chosen)
     missed = value.is_null() & cells.is_not_null()
     if not missed.any():
         return cells, value
@@ -203,9 +241,12 @@ def cleaned_and_parsed(raw: pl.Expr, parser: Parser) -> pl.Expr:
     cleaning (see ``Parser``): at 100k customers this saved 0.055 s of CPU
     over the five tables' date, time, amount and score columns."""
     dtype = pl.Struct({TEXT: pl.String(), VALUE: parser.dtype})
+    chosen = _Chosen()
 
     def run(cells: pl.Series) -> pl.Series:
-        text, value = _fast_then_full(cells, parser.shapes, parser.full, parser.dtype, clean=True)
+        text, value = _fast_then_full(
+            cells, parser.shapes, parser.full, parser.dtype, chosen, clean=True
+        )
         if parser.factor != 1.0:
             value = value * parser.factor
         return pl.DataFrame({TEXT: text, VALUE: value}).to_struct("cell")
