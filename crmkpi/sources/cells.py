@@ -182,6 +182,7 @@ def datetime_parser(rules: CellRules) -> Parser:
             always(partial(jalali_datetime_shape, timezone=rules.timezone, zone=rules.zone)),
             partial(_any_jalali_datetime, rules=rules),
             dtype,
+            whole=True,
         )
     return Parser(always(*_shapes(rules, day=False)), partial(_any_datetime, rules=rules), dtype)
 
@@ -311,6 +312,7 @@ def date_parser(rules: CellRules) -> Parser:
             always(shape),
             lambda rest: each_distinct(rest, partial(_any_jalali_date, rules=rules), pl.Date()),
             pl.Date(),
+            whole=True,
         )
     return Parser(
         always(*_shapes(rules, day=True)),
