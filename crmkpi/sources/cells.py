@@ -19,10 +19,10 @@ from crmkpi.sources.fallback import Parser, Shape, always, cells_reader, each_di
 from crmkpi.sources.persian import (
     ARABIC_LETTERS,
     INVISIBLE_MARKS,
-    jalali_datetime_shape,
-    jalali_day_shape,
+    jalali_clock,
     parse_jalali_datetime,
     parse_jalali_day,
+    shaped_jalali_day,
     to_ascii_digits,
 )
 
@@ -291,6 +291,45 @@ def _any_datetime(text: pl.Expr, rules: CellRules) -> pl.Expr:
     if rules.excel:
         candidates.append(_instant(_excel_serial(text), _fraction(text), rules))
     return pl.coalesce(candidates)
+
+
+# --- Jalali date-times as Didar writes them: 1403/07/15 14:30 ---------------
+
+
+def _day_and_clock(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(date, time of day) of a cell in the shape ``1403/07/15 14:30``; a
+    null date where the cell is not in it. Each part is read once per
+    distinct value (a few hundred days, at most 86,400 times), so no cell's
+    digits are converted: converting every cell alone cost more than the
+    whole fast path (400k cells: 0.14 s)."""
+    day = each_distinct(text.str.slice(0, 11), shaped_jalali_day, pl.Date())
+    clock = each_distinct(text.str.slice(11), jalali_clock, pl.Duration("us"))
+    return day, clock
+
+
+def _wall_instant(day: pl.Expr, clock: pl.Expr, timezone: str, zone: str) -> pl.Expr:
+    """``parse_jalali_datetime``'s instant of a written date and time."""
+    written = (day.cast(pl.Datetime("us")) + clock).dt.replace_time_zone(
+        timezone, ambiguous="earliest", non_existent="null"
+    )
+    return written if zone == timezone else written.dt.convert_time_zone(zone)
+
+
+def jalali_datetime_shape(text: pl.Expr, timezone: str, zone: str) -> pl.Expr:
+    """``parse_jalali_datetime``'s instant of a cell shaped ``1403/07/15 14:30``
+    (a wall time of ``timezone``, in ``zone``), null for any other cell."""
+    return _wall_instant(*_day_and_clock(text), timezone, zone)
+
+
+def jalali_day_shape(text: pl.Expr, timezone: str, zone: str) -> pl.Expr:
+    """``parse_jalali_day``'s date of a cell shaped ``1403/07/15 14:30`` (the
+    date of its instant in ``zone``; a wall time in a spring gap keeps its
+    written date), null for any other cell."""
+    day, clock = _day_and_clock(text)
+    written = pl.when(clock.is_not_null()).then(day)
+    if zone == timezone:  # the same clock: a wall time's date is its instant's
+        return written
+    return pl.coalesce(_wall_instant(day, clock, timezone, zone).dt.date(), written)
 
 
 def parse_date(text: pl.Expr, rules: CellRules) -> pl.Expr:

@@ -19,7 +19,6 @@ from functools import cache
 import polars as pl
 
 from crmkpi.calendars import JALALI_MAX_YEAR, jalali_to_date
-from crmkpi.sources.fallback import each_distinct
 
 INVISIBLE_MARKS = ("\u200c", "\u200e", "\u200f", "\u061c", "\ufeff")
 """Invisible characters that exports leave in cells: ZWNJ, LRM, RLM, ALM, BOM."""
@@ -209,57 +208,22 @@ def looks_gregorian(year: pl.Expr) -> pl.Expr:
 
 
 # The shape of a Jalali date-time as Didar writes it (``1403/07/15 14:30``,
-# in Persian or ASCII digits): a date of fixed width and a space, then a time.
-# Its date and its time are each read once per distinct value (a few hundred
-# days, at most 86,400 times), so no cell's digits are converted: converting
-# every cell alone cost more than the whole fast path (400k cells: 0.14 s).
+# in Persian or ASCII digits): a date of fixed width and a space, then a time
+# (``cells.py`` reads each part once per distinct value).
 _DAY_AND_SPACE = r"^[0-9]{4}/[0-9]{2}/[0-9]{2} $"
 
 
-def _shaped_day(text: pl.Expr) -> pl.Expr:
+def shaped_jalali_day(text: pl.Expr) -> pl.Expr:
     """The date of ``1403/07/15 `` (a date and the space after it), or null."""
     ascii_text = to_ascii_digits(text)
     day = parse_jalali_date(ascii_text.str.strip_suffix(" "))
     return pl.when(ascii_text.str.contains(_DAY_AND_SPACE)).then(day)
 
 
-def _clock(text: pl.Expr) -> pl.Expr:
+def jalali_clock(text: pl.Expr) -> pl.Expr:
     """``14:30`` or ``14:30:05`` as a duration (``_parts``' clock), or null."""
     hour, minute, second = _numbers(to_ascii_digits(text), _HMS, 3)
     second = second.fill_null(0)
     valid = (hour <= 23) & (minute <= 59) & (second <= 59)
     clock = pl.duration(hours=hour, minutes=minute, seconds=second, time_unit="us")
     return pl.when(valid).then(clock)
-
-
-def _day_and_clock(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(date, time of day) of a cell in the shape ``1403/07/15 14:30``; a
-    null date where the cell is not in it."""
-    day = each_distinct(text.str.slice(0, 11), _shaped_day, pl.Date())
-    clock = each_distinct(text.str.slice(11), _clock, pl.Duration("us"))
-    return day, clock
-
-
-def _wall_instant(day: pl.Expr, clock: pl.Expr, timezone: str, zone: str) -> pl.Expr:
-    """``parse_jalali_datetime``'s instant of a written date and time."""
-    written = (day.cast(pl.Datetime("us")) + clock).dt.replace_time_zone(
-        timezone, ambiguous="earliest", non_existent="null"
-    )
-    return written if zone == timezone else written.dt.convert_time_zone(zone)
-
-
-def jalali_datetime_shape(text: pl.Expr, timezone: str, zone: str) -> pl.Expr:
-    """``parse_jalali_datetime``'s instant of a cell shaped ``1403/07/15 14:30``
-    (a wall time of ``timezone``, in ``zone``), null for any other cell."""
-    return _wall_instant(*_day_and_clock(text), timezone, zone)
-
-
-def jalali_day_shape(text: pl.Expr, timezone: str, zone: str) -> pl.Expr:
-    """``parse_jalali_day``'s date of a cell shaped ``1403/07/15 14:30`` (the
-    date of its instant in ``zone``; a wall time in a spring gap keeps its
-    written date), null for any other cell."""
-    day, clock = _day_and_clock(text)
-    written = pl.when(clock.is_not_null()).then(day)
-    if zone == timezone:  # the same clock: a wall time's date is its instant's
-        return written
-    return pl.coalesce(_wall_instant(day, clock, timezone, zone).dt.date(), written)

@@ -38,12 +38,13 @@ from crmkpi.sources.cells import (
     amount_parser,
     date_parser,
     datetime_parser,
+    jalali_datetime_shape,
+    jalali_day_shape,
     parse_amount,
     parse_date,
     parse_datetime,
 )
 from crmkpi.sources.fallback import Parser, clean_text, cleaned_and_parsed
-from crmkpi.sources.persian import jalali_datetime_shape, jalali_day_shape
 
 PERSIAN = str.maketrans("0123456789", "".join(map(chr, range(0x06F0, 0x06FA))))
 US_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y, %I:%M %p")  # the Salesforce preset's
