@@ -448,10 +448,11 @@ def _amount_shapes(sample: pl.Series, rules: CellRules) -> list[Shape]:
         partial(_plain_number, decimal=rules.decimal),
         partial(_affixed, prefix="", suffix="", rules=rules),
     ]
-    shapes.extend(
-        partial(_affixed, prefix=prefix, suffix=suffix, rules=rules)
-        for prefix, suffix, _ in _affixes(sample, rules)
-    )
+    if sample.str.contains(_MAYBE_TOKEN).any():  # a sign or letters: which?
+        shapes.extend(
+            partial(_affixed, prefix=prefix, suffix=suffix, rules=rules)
+            for prefix, suffix, _ in _affixes(sample, rules)
+        )
     if rules.persian:
         shapes.extend(partial(_converted, shape=shape) for shape in list(shapes))
     return shapes

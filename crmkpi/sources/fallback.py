@@ -130,42 +130,45 @@ class _Chosen:
     done: bool = False
 
 
-def _shaped(cells: pl.Series, shapes: Shapes, dtype: pl.DataType, chosen: _Chosen) -> pl.Series:
-    """Each cell's value in the shape it is written in, or null.
+def _shaped(
+    cells: pl.Series, shapes: Shapes, dtype: pl.DataType, chosen: _Chosen
+) -> tuple[pl.Series, pl.Series]:
+    """Each cell's value in the shape it is written in, or null, and which
+    cells no shape read (``missed``; never a null cell).
 
     A round runs a shape on the cells no shape has read yet: the one an
     earlier batch chose for that round, else the candidate that reads most
     of a sample of those cells (a hundred: a millisecond). A column written
     one way takes one round, a column with no known shape no pass at all."""
     value: pl.Series | None = None
-    left = cells.is_not_null()
+    missed = cells.is_not_null()
     for round_ in range(_ROUNDS):
-        where = left.arg_true()
-        if where.is_empty():
+        if not missed.any():
             break
-        best = _next_shape(cells, where, shapes, chosen, round_)
+        best = _next_shape(cells, missed, shapes, chosen, round_)
         if best is None:
             break
         if value is None:  # every cell, without copying those left
             value = cells.to_frame("cell").select(best(pl.col("cell"))).to_series()
         else:
-            read = cells.filter(left).to_frame("cell").select(best(pl.col("cell")))
-            value = value.scatter(where, read.to_series())
-        left = left & value.is_null()
+            read = cells.filter(missed).to_frame("cell").select(best(pl.col("cell")))
+            value = value.scatter(missed.arg_true(), read.to_series())
+        missed = missed & value.is_null()
     if value is None:
-        return pl.repeat(None, cells.len(), dtype=dtype, eager=True).alias(cells.name)
-    return value.alias(cells.name)
+        value = pl.repeat(None, cells.len(), dtype=dtype, eager=True)
+    return value.alias(cells.name), missed
 
 
 def _next_shape(
-    cells: pl.Series, where: pl.Series, shapes: Shapes, chosen: _Chosen, round_: int
+    cells: pl.Series, missed: pl.Series, shapes: Shapes, chosen: _Chosen, round_: int
 ) -> Shape | None:
-    """The shape for ``round_`` on the cells at ``where``: an earlier batch's
+    """The shape for ``round_`` on the ``missed`` cells: an earlier batch's
     choice, else the best on a sample of them (recorded for later batches)."""
     if round_ < len(chosen.shapes):
         return chosen.shapes[round_]
     if chosen.done:
         return None
+    where = missed.arg_true()
     sample = cells.gather(where.gather_every(max(1, where.len() // _SAMPLE)))
     best = _best_shape(sample, shapes(sample))
     if best is None:
@@ -176,10 +179,16 @@ def _next_shape(
 
 
 def _best_shape(sample: pl.Series, shapes: Sequence[Shape]) -> Shape | None:
-    """The shape that reads most cells of ``sample`` (None: no cell)."""
+    """The shape that reads most cells of ``sample`` (None: no cell). The
+    first (the commonest) is tried alone first: when it reads every cell, as
+    in most columns, the others are not tried (a column's first batches
+    choose side by side, so this is paid several times: 4 columns of 400k
+    deals, 0.02 s)."""
     if not shapes:
         return None
     frame = sample.to_frame("cell")
+    if frame.select(shapes[0](pl.col("cell")).is_not_null().all()).item():
+        return shapes[0]
     hits = frame.select(
         shape(pl.col("cell")).is_not_null().sum().alias(str(i)) for i, shape in enumerate(shapes)
     ).row(0)
@@ -198,8 +207,7 @@ def _fast_then_full(
     """(text, value) of ``cells``: the shapes' values, ``full`` on the cells
     they leave null, after ``clean_text`` when ``clean`` (the text is then the
     cleaned cells; a shape's cells are their own cleaned text)."""
-    value = _shaped(cells, shapes, dtype, chosen)
-    missed = value.is_null() & cells.is_not_null()
+    value, missed = _shaped(cells, shapes, dtype, chosen)
     if not missed.any():
         return cells, value
     where = missed.arg_true()
