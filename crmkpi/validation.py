@@ -31,7 +31,7 @@ from crmkpi.sources.cells import (
     parse_datetime,
     parse_integer,
 )
-from crmkpi.sources.fallback import Parser, each_distinct, with_fallback
+from crmkpi.sources.fallback import Parser, always, each_distinct, with_fallback
 from crmkpi.sources.loaders import FIELDS, ROW
 from crmkpi.sources.mapping import Mapping
 from crmkpi.sources.persian import to_ascii_digits
@@ -86,7 +86,7 @@ def typed_value(column: Column, rules: CellRules) -> pl.Expr:
             known = list(column.vocabulary)
             return with_fallback(
                 text,
-                lambda cells: pl.when(cells.is_in(known)).then(cells),
+                always(lambda cells: pl.when(cells.is_in(known)).then(cells)),
                 lambda rest: each_distinct(rest, normalise_vocabulary, pl.String()),
                 pl.String(),
             )

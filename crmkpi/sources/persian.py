@@ -205,3 +205,25 @@ def looks_gregorian(year: pl.Expr) -> pl.Expr:
     than a date three centuries out; the caller uses this (with ``extract_year``)
     to say "Gregorian date in a Jalali column" instead of "not a date"."""
     return year.cast(pl.Int64, strict=False) >= GREGORIAN_FROM
+
+
+# The shape of a Jalali date-time as Didar writes it (``1403/07/15 14:30``,
+# in Persian or ASCII digits): a date of fixed width and a space, then a time
+# (``cells.py`` reads each part once per distinct value).
+_DAY_AND_SPACE = r"^[0-9]{4}/[0-9]{2}/[0-9]{2} $"
+
+
+def shaped_jalali_day(text: pl.Expr) -> pl.Expr:
+    """The date of ``1403/07/15 `` (a date and the space after it), or null."""
+    ascii_text = to_ascii_digits(text)
+    day = parse_jalali_date(ascii_text.str.strip_suffix(" "))
+    return pl.when(ascii_text.str.contains(_DAY_AND_SPACE)).then(day)
+
+
+def jalali_clock(text: pl.Expr) -> pl.Expr:
+    """``14:30`` or ``14:30:05`` as a duration (``_parts``' clock), or null."""
+    hour, minute, second = _numbers(to_ascii_digits(text), _HMS, 3)
+    second = second.fill_null(0)
+    valid = (hour <= 23) & (minute <= 59) & (second <= 59)
+    clock = pl.duration(hours=hour, minutes=minute, seconds=second, time_unit="us")
+    return pl.when(valid).then(clock)
