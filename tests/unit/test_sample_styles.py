@@ -274,3 +274,10 @@ def test_same_arguments_give_byte_identical_files(style: str, tmp_path: Path) ->
 def test_an_unknown_style_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match='style "pipedrive" is not one of iso, zendesk'):
         write_sample(tmp_path, generate_sample(5, 1, date(2026, 11, 20)), style="pipedrive")
+
+
+def test_the_didar_style_takes_a_jalali_as_of(tmp_path: Path) -> None:
+    argv = ["sample", str(tmp_path), "--customers", "20", "-q", "--style", "didar"]
+    assert _invoke(*argv, "--as-of", "1405-08-29").exit_code == 0
+    iso = _invoke("sample", str(tmp_path / "iso"), "--customers", "20", "--as-of", "1405-08-29")
+    assert iso.exit_code == 2  # a Jalali year is no Gregorian one
