@@ -55,8 +55,9 @@ golden: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
-# Speed against DuckDB and the polars read floor at 10k/100k/1M customers (data cached in
-# benchmarks/data/); writes benchmarks/results.md. BENCH_ARGS="--quick" for 10k and 100k only.
+# Speed against DuckDB and the polars read floor at 10k/100k/1M customers, every sample style
+# at 100k (data cached in benchmarks/data/); writes benchmarks/results.md.
+# BENCH_ARGS="--quick" for 100k only.
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

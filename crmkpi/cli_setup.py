@@ -15,7 +15,7 @@ import typer
 
 from crmkpi.cli_support import no_color, output_width, parse_day_option, today, user_errors
 from crmkpi.errors import ConfigError, UsageError
-from crmkpi.options import AsOfOpt, CalendarName, CatalogueFormat, QuietOpt
+from crmkpi.options import AsOfOpt, CalendarName, CatalogueFormat, QuietOpt, SampleStyle
 
 
 def kpis(
@@ -103,6 +103,16 @@ def sample(
             "Persian headers, Jalali dates, Persian digits) and a crmkpi.yaml that reads them.",
         ),
     ] = CalendarName.gregorian,
+    style: Annotated[
+        SampleStyle,
+        typer.Option(
+            "--style",
+            help="How the files are written, the same rows each time: iso (crmkpi's own "
+            "files); zendesk, hubspot, salesforce (that CRM's exports, through its preset); "
+            "us (10/05/2026 9:00:27 AM, $1,234.50); didar (as --calendar jalali). "
+            "Each but iso comes with the crmkpi.yaml that reads it.",
+        ),
+    ] = SampleStyle.iso,
     force: Annotated[
         bool, typer.Option("--force", help="Replace files of the same names in DIRECTORY.")
     ] = False,
@@ -112,8 +122,12 @@ def sample(
     from crmkpi.sample import generate_sample, write_sample
 
     with user_errors():
-        day = today("UTC") if as_of is None else parse_day_option(as_of, calendar.value)
+        jalali = calendar is CalendarName.jalali or style is SampleStyle.didar
+        day_calendar = "jalali" if jalali else "gregorian"
+        day = today("UTC") if as_of is None else parse_day_option(as_of, day_calendar)
         tables = generate_sample(customers, seed, day)
-        paths = write_sample(directory, tables, calendar=calendar.value, force=force)
+        paths = write_sample(
+            directory, tables, calendar=calendar.value, style=style.value, force=force
+        )
         if not quiet:
             typer.echo(f"wrote {len(paths)} files to {directory}", err=True)

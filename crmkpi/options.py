@@ -32,6 +32,17 @@ class CalendarName(StrEnum):
     jalali = "jalali"
 
 
+class SampleStyle(StrEnum):
+    """``crmkpi sample --style``: the conventions the files are written in."""
+
+    iso = "iso"
+    zendesk = "zendesk"
+    hubspot = "hubspot"
+    salesforce = "salesforce"
+    us = "us"
+    didar = "didar"
+
+
 class EngineName(StrEnum):
     auto = "auto"
     in_memory = "in-memory"

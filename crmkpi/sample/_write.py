@@ -1,4 +1,4 @@
-"""Writing sample tables as files: canonical CSV, or an Iranian (Jalali) folder."""
+"""Writing sample tables as files: canonical CSV, or as a vendor's exports (``--style``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from crmkpi.canonical import TABLES
 from crmkpi.config import CALENDARS, CONFIG_FILENAME, DEFAULT_CONFIG
 from crmkpi.errors import UsageError
 from crmkpi.sample._persian import jalali_config, persian_files
+from crmkpi.sample._styles import STYLES, VENDOR_STYLES, Styled
 from crmkpi.yamlfile import read_yaml
 
 
@@ -21,6 +22,7 @@ def write_sample(
     tables: dict[str, pl.DataFrame],
     calendar: str = "gregorian",
     *,
+    style: str = "iso",
     force: bool = False,
 ) -> list[Path]:
     """Write each table to ``<directory>``; return the paths written.
@@ -31,7 +33,10 @@ def write_sample(
     empty cells. ``jalali``: the same rows as an Iranian business has them
     (``_persian``): Didar exports for customers, deals and tickets, Jalali
     canonical files for the rest, and a ``crmkpi.yaml`` that reads them all;
-    with it, every KPI has the Gregorian folder's value.
+    with it, every KPI has the Gregorian folder's value. ``style`` writes the
+    same rows as real exports do (``_styles``: ``zendesk``, ``hubspot``,
+    ``salesforce``, ``us``; ``didar`` is the Jalali folder), each with the
+    ``crmkpi.yaml`` a user would write for it.
 
     Each file is written to a temporary name in the same directory and then
     renamed over the target, so a reader never sees half a file.
@@ -39,13 +44,17 @@ def write_sample(
     already there (a user's own ``customers.csv``) is a ``UsageError`` that
     names them all, and nothing is written, unless ``force``.
     """
-    if calendar not in CALENDARS:
-        raise UsageError(f'calendar "{calendar}" is not one of {", ".join(CALENDARS)}')
+    style = _style(calendar, style)
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise ValueError(f"not a canonical table: {unknown[0]}")
     frames = {name: _canonical(name, tables[name]) for name in TABLES if name in tables}
-    writes = _jalali_writes(frames) if calendar == "jalali" else _csv_writes(frames)
+    if style == "didar":
+        writes = _jalali_writes(frames)
+    elif style in VENDOR_STYLES:
+        writes = _styled_writes(VENDOR_STYLES[style](frames))
+    else:
+        writes = _csv_writes(frames)
     existing = [name for name in writes if (directory / name).exists()]
     if existing and not force:
         raise UsageError(
@@ -62,6 +71,19 @@ def write_sample(
 Writer = Callable[[Path], object]
 
 
+def _style(calendar: str, style: str) -> str:
+    """The style to write: ``--calendar jalali`` is the ``didar`` style."""
+    if calendar not in CALENDARS:
+        raise UsageError(f'calendar "{calendar}" is not one of {", ".join(CALENDARS)}')
+    if style not in STYLES:
+        raise UsageError(f'style "{style}" is not one of {", ".join(STYLES)}')
+    if calendar == "jalali" and style not in ("iso", "didar"):
+        raise UsageError(
+            f"--calendar jalali writes the didar style, not {style}: leave out one of the two"
+        )
+    return "didar" if calendar == "jalali" else style
+
+
 def _csv_writes(frames: dict[str, pl.DataFrame]) -> dict[str, Writer]:
     """``<table>.csv`` for each table: file name → what writes it."""
     return {f"{name}.csv": _csv_writer(frame) for name, frame in frames.items()}
@@ -74,6 +96,15 @@ def _jalali_writes(frames: dict[str, pl.DataFrame]) -> dict[str, Writer]:
     writes = {name: _csv_writer(frame, bom=True) for name, frame in files.items()}
     config = jalali_config(frames, _default_kpis())
     # Bytes, not write_text: "\n" on every platform, so files are byte-identical.
+    writes[CONFIG_FILENAME] = lambda temporary: temporary.write_bytes(config.encode("utf-8"))
+    return writes
+
+
+def _styled_writes(styled: Styled) -> dict[str, Writer]:
+    """A vendor style's exports (text as they are), its canonical tables and its config."""
+    writes = _csv_writes(styled.canonical)
+    writes.update({name: _csv_writer(frame) for name, frame in styled.exports.items()})
+    config = styled.config
     writes[CONFIG_FILENAME] = lambda temporary: temporary.write_bytes(config.encode("utf-8"))
     return writes
 
