@@ -31,7 +31,7 @@ the day stays the day.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,16 +156,36 @@ def zendesk_tickets(tickets: pl.DataFrame) -> pl.DataFrame:
 
 
 def _zendesk(frames: Frames) -> Styled:
-    exports = {ZENDESK_FILE: zendesk_tickets(frames["tickets"])} if "tickets" in frames else {}
-    sources = {"tickets": {"path": ZENDESK_FILE, "preset": "zendesk"}} if exports else {}
     comment = (
         "crmkpi config of the Zendesk-style sample (crmkpi sample --style zendesk).\n"
         "The tickets come from a Zendesk export; the other tables are crmkpi's own files.\n"
         "Satisfaction Good/Bad is read as 5/1 (the preset's convention)."
     )
+    return _vendor(frames, "zendesk", {"tickets": (ZENDESK_FILE, zendesk_tickets)}, {}, comment)
+
+
+def _vendor(
+    frames: Frames,
+    preset: str,
+    writers: Mapping[str, tuple[str, Callable[[pl.DataFrame], pl.DataFrame]]],
+    values: Mapping[str, dict[str, dict[str, str]]],
+    comment: str,
+) -> Styled:
+    """The tables ``writers`` name as the vendor's export files (table → file
+    name and writer), each read through ``preset`` (plus its ``values:``);
+    every other table as crmkpi's own file."""
+    exported = [t for t in writers if t in frames]
+    sources: dict[str, dict[str, Any]] = {
+        t: {
+            "path": writers[t][0],
+            "preset": preset,
+            **({"values": values[t]} if t in values else {}),
+        }
+        for t in exported
+    }
     return Styled(
-        exports=exports,
-        canonical={t: f for t, f in frames.items() if t != "tickets"},
+        exports={writers[t][0]: writers[t][1](frames[t]) for t in exported},
+        canonical={t: f for t, f in frames.items() if t not in writers},
         config=_config(comment, {"sources": sources}),
     )
 
@@ -204,21 +224,14 @@ def hubspot_deals(deals: pl.DataFrame) -> pl.DataFrame:
 
 
 def _hubspot(frames: Frames) -> Styled:
-    exports = {HUBSPOT_FILE: hubspot_deals(frames["deals"])} if "deals" in frames else {}
-    sources: dict[str, dict[str, Any]] = {}
-    if exports:
-        sources["deals"] = {"path": HUBSPOT_FILE, "preset": "hubspot", "values": HUBSPOT_VALUES}
     comment = (
         "crmkpi config of the HubSpot-style sample (crmkpi sample --style hubspot).\n"
         "The deals come from a HubSpot export; the other tables are crmkpi's own files\n"
         "(deal_stages.csv: the stage history, with the times a deal stepped back).\n"
         "values: what this team means by its Deal Type options (HubSpot cannot say)."
     )
-    return Styled(
-        exports=exports,
-        canonical={t: f for t, f in frames.items() if t != "deals"},
-        config=_config(comment, {"sources": sources}),
-    )
+    writers = {"deals": (HUBSPOT_FILE, hubspot_deals)}
+    return _vendor(frames, "hubspot", writers, {"deals": HUBSPOT_VALUES}, comment)
 
 
 # --- salesforce --------------------------------------------------------------------
@@ -270,23 +283,16 @@ def salesforce_history(stages: pl.DataFrame) -> pl.DataFrame:
 
 
 def _salesforce(frames: Frames) -> Styled:
-    writers = {"deals": salesforce_opportunities, "deal_stages": salesforce_history}
-    exports = {SALESFORCE_FILES[t]: w(frames[t]) for t, w in writers.items() if t in frames}
-    sources: dict[str, dict[str, Any]] = {
-        t: {"path": SALESFORCE_FILES[t], "preset": "salesforce"} for t in writers if t in frames
-    }
-    if "deals" in sources:
-        sources["deals"]["values"] = SALESFORCE_VALUES
     comment = (
         "crmkpi config of the Salesforce-style sample (crmkpi sample --style salesforce).\n"
         "Opportunities and their history come from Salesforce Data Export (times in UTC);\n"
         "the other tables are crmkpi's own files. values: the org's own Opportunity Type."
     )
-    return Styled(
-        exports=exports,
-        canonical={t: f for t, f in frames.items() if t not in writers},
-        config=_config(comment, {"sources": sources}),
-    )
+    writers = {
+        "deals": (SALESFORCE_FILES["deals"], salesforce_opportunities),
+        "deal_stages": (SALESFORCE_FILES["deal_stages"], salesforce_history),
+    }
+    return _vendor(frames, "salesforce", writers, {"deals": SALESFORCE_VALUES}, comment)
 
 
 # --- us ------------------------------------------------------------------------------
